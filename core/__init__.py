@@ -1,0 +1,67 @@
+"""Service Star: the shared kernel (app factory, config, extensions, models, CLI)."""
+
+from pathlib import Path
+
+from dotenv import load_dotenv
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, error pages, commands."""
+    load_dotenv(ROOT / ".env")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from core.config import check_production, load_config
+
+    app.config.update(load_config(app.instance_path))
+    app.config.update(config_overrides or {})
+    check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from core import database, i18n, security
+    from core.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from admin import bp as admin_bp
+    from admin import staff_bp
+    from portal import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from core import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from core import cli
+
+    cli.init_app(app)

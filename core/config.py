@@ -1,0 +1,83 @@
+"""Configuration read from the environment, with safe development defaults."""
+
+import os
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The app was started with a configuration that must not run."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env, name: str, default: int) -> int:
+    value = env.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load_config(instance_path: str, env=None) -> dict:
+    """Build the settings mapping from environment variables (read per call)."""
+    env = os.environ if env is None else env
+    default_db = "sqlite:///" + str(Path(instance_path) / "service_star.sqlite3")
+    env_name = env.get("SERVICE_STAR_ENV", "development")
+    production = env_name == "production"
+    return {
+        "ENV_NAME": env_name,
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        # Keyed hash for customer identities; defaults to a key derived from SECRET_KEY.
+        "IDENTITY_HASH_KEY": env.get("IDENTITY_HASH_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", default_db),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "en"),
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "SUPPORTED_LOCALES": ("en", "zh_CN"),
+        "TIME_ZONE": env.get("TIME_ZONE", "Asia/Shanghai"),
+        "PERIOD_KIND": env.get("PERIOD_KIND", "month"),
+        "DEFAULT_PHONE_REGION": env.get("DEFAULT_PHONE_REGION", "CN"),
+        "VERIFY_METHODS": tuple(
+            m.strip()
+            for m in env.get("VERIFY_METHODS", "email,sms,receipt").split(",")
+            if m.strip()
+        ),
+        "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
+        "SMS_WEBHOOK_URL": env.get("SMS_WEBHOOK_URL", ""),
+        "SMS_WEBHOOK_SECRET": env.get("SMS_WEBHOOK_SECRET", ""),
+        "POS_API_KEYS": tuple(k for k in env.get("POS_API_KEYS", "").split(",") if k),
+        "CONTACT_RETENTION_DAYS": _int(env, "CONTACT_RETENTION_DAYS", 180),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "service-star@localhost"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=production),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def check_production(config: dict) -> None:
+    """Refuse to run in production with a missing or development secret key."""
+    if config["ENV_NAME"] != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 16:
+        raise ConfigError(
+            "SECRET_KEY must be set to a long random value in production "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )

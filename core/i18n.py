@@ -1,0 +1,85 @@
+"""Locale selection: a remembered choice, else the browser's Accept-Language."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, request, url_for
+from flask_babel import get_locale
+
+from core.extensions import babel
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+# Names shown in the switch, each in its own language.
+LOCALE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+
+
+def select_locale() -> str:
+    """The cookie's locale if supported, else the best Accept-Language match, else the default."""
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in supported:
+        return chosen
+    # Browsers send zh-CN / zh-Hans / zh; all of them read Simplified Chinese here.
+    matches = {"zh": "zh_CN", "zh-CN": "zh_CN", "zh-Hans": "zh_CN", "zh-SG": "zh_CN", "en": "en"}
+    for value, _quality in request.accept_languages:
+        for tag in (value, value.split("-")[0]):
+            if matches.get(tag) in supported:
+                return matches[tag]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_local_target(target: str | None, fallback: str) -> str:
+    """Return target if it is a path on this site, else the fallback (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+def set_language(code: str):
+    """Remember the chosen language in a cookie and go back to where the visitor was."""
+    target = safe_local_target(request.args.get("next"), url_for("portal.home"))
+    response = redirect(target)
+    if code in current_app.config["SUPPORTED_LOCALES"]:
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=LANG_COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def language_links() -> list[dict]:
+    """The switch: one link per language, with the current one marked."""
+    current = str(get_locale())
+    here = request.full_path.rstrip("?") if request else "/"
+    return [
+        {
+            "code": code,
+            "name": LOCALE_NAMES.get(code, code),
+            "current": code == current,
+            "url": url_for("set_language", code=code, next=here),
+        }
+        for code in current_app.config["SUPPORTED_LOCALES"]
+    ]
+
+
+def html_lang() -> str:
+    return str(get_locale()).replace("_", "-")
+
+
+def init_app(app) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/../translations"),
+    )
+    app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.jinja_env.globals.update(language_links=language_links, html_lang=html_lang)

@@ -1,0 +1,71 @@
+"""All models, importable from one place."""
+
+from core.models.audit import AuditEntry
+from core.models.base import utcnow
+from core.models.feedback import (
+    Channel,
+    DisputeStatus,
+    FollowUpState,
+    FollowUpTask,
+    Rating,
+    RatingClaim,
+    RatingStar,
+    RatingStatus,
+    ReceiptCode,
+    SurpriseStatus,
+    VerificationCode,
+)
+from core.models.people import (
+    Branch,
+    Employee,
+    EmployeeIdentity,
+    RetiredCardToken,
+    Role,
+    User,
+    UserSession,
+)
+from core.models.points import (
+    EmployeeBalance,
+    EmployeePeriodDimension,
+    EmployeePeriodStats,
+    EntryKind,
+    PointsEntry,
+    PointsRuleSet,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+    RewardKind,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "Channel",
+    "DisputeStatus",
+    "Employee",
+    "EmployeeBalance",
+    "EmployeeIdentity",
+    "EmployeePeriodDimension",
+    "EmployeePeriodStats",
+    "EntryKind",
+    "FollowUpState",
+    "FollowUpTask",
+    "PointsEntry",
+    "PointsRuleSet",
+    "Rating",
+    "RatingClaim",
+    "RatingStar",
+    "RatingStatus",
+    "ReceiptCode",
+    "Redemption",
+    "RedemptionStatus",
+    "RetiredCardToken",
+    "Reward",
+    "RewardKind",
+    "Role",
+    "SurpriseStatus",
+    "User",
+    "UserSession",
+    "VerificationCode",
+    "utcnow",
+]

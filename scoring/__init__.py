@@ -1,0 +1,1 @@
+"""Pure scoring rules: plain dataclasses in, plain data out; no framework imports."""

@@ -1,0 +1,93 @@
+"""Reward points: the rules that turn ratings into points, and ledger arithmetic.
+
+Points are an append-only ledger of signed integer entries; a balance is
+their sum and a mistake is undone by a new, opposite entry.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from itertools import pairwise
+from typing import Any
+
+from scoring.scores import check_stars
+
+
+@dataclass(frozen=True)
+class PointsRules:
+    """Points per overall star rating (index 0 = 1 star) and the surprise-service bonus.
+
+    Points grow with the score: per_star holds five whole numbers >= 0 that
+    never decrease, and whose steps never shrink either (each step up is at
+    least as large as the one before: 0,0,1,3,5 has steps 0,1,2,2), so a
+    better rating is always worth at least as much extra as the last one.
+    """
+
+    per_star: tuple[int, int, int, int, int] = (0, 0, 1, 3, 5)
+    surprise_bonus: int = 5
+
+    def __post_init__(self) -> None:
+        # Accept any sequence (JSON gives lists) but store a hashable tuple.
+        if isinstance(self.per_star, str | bytes) or not isinstance(
+            self.per_star, Sequence
+        ):
+            raise ValueError(
+                f"per_star must be a list of 5 whole numbers, not {self.per_star!r}"
+            )
+        object.__setattr__(self, "per_star", tuple(self.per_star))
+        values = self.per_star
+        if len(values) != 5:
+            raise ValueError(
+                f"per_star needs 5 values (1 to 5 stars), not {len(values)}"
+            )
+        for value in (*values, self.surprise_bonus):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"points must be whole numbers >= 0, not {value!r}")
+        steps = [b - a for a, b in pairwise(values)]
+        if any(step < 0 for step in steps):
+            raise ValueError(f"points must not decrease as stars rise: {list(values)}")
+        if any(b < a for a, b in pairwise(steps)):
+            raise ValueError(
+                f"each extra star must add at least as many points as the one before: "
+                f"{list(values)} adds {steps}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: {"per_star": [..5 ints], "surprise_bonus": int}."""
+        return {"per_star": list(self.per_star), "surprise_bonus": self.surprise_bonus}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PointsRules":
+        """Rules from `to_dict` output.
+
+        Absent keys take the defaults; unknown keys raise ValueError.
+        """
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown points rule keys: {sorted(unknown)}")
+        return cls(**data)
+
+
+def points_for_rating(overall: int, rules: PointsRules) -> int:
+    """Points for a rating with `overall` stars (1..5): rules.per_star[overall - 1].
+
+    The surprise-service bonus is separate: it is granted as its own entry
+    once a manager confirms the surprise.
+    """
+    return rules.per_star[check_stars(overall) - 1]
+
+
+def balance(amounts: Iterable[int]) -> int:
+    """A balance is the sum of its ledger entries; an empty ledger is 0."""
+    return sum(amounts, 0)
+
+
+def can_spend(balance: int, cost: int) -> bool:
+    """True when spending `cost` (> 0, else ValueError) leaves the balance >= 0."""
+    if cost <= 0:
+        raise ValueError(f"cost must be > 0, not {cost}")
+    return cost <= balance
+
+
+def reversal_amount(original_amount: int) -> int:
+    """The entry that cancels `original_amount`: its negation, so the pair sums to 0."""
+    return -original_amount

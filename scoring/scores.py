@@ -1,0 +1,206 @@
+"""Service scores: one rating's score, and employees' shrunk period scores.
+
+A rating scores 1..5. An employee's period score is a Bayesian average: the
+employee's ratings plus `prior_weight` imaginary ratings at the period mean,
+so a handful of ratings cannot beat a long record of excellent ones.
+"""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
+
+MIN_STARS = 1
+MAX_STARS = 5
+HIGH_STARS = 4
+
+
+def check_stars(value: object, dimension: str = "overall") -> int:
+    """Return `value` when it is a whole number of stars 1..5, else raise ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{dimension}: stars must be a whole number, not {value!r}")
+    if not MIN_STARS <= value <= MAX_STARS:
+        raise ValueError(
+            f"{dimension}: stars must be {MIN_STARS}..{MAX_STARS}, not {value}"
+        )
+    return value
+
+
+def is_high(overall: int) -> bool:
+    """A rating is "high" when its overall stars are 4 or 5."""
+    return check_stars(overall) >= HIGH_STARS
+
+
+def rating_score(
+    stars: Mapping[str, int | None], weights: Mapping[str, float]
+) -> float:
+    """Score of one rating: the weighted mean of the dimensions the customer rated.
+
+    Dimensions that are None or absent are skipped, as are dimensions without
+    a weight; so "overall" alone is the score when nothing else was rated.
+    Every star value given must be 1..5, every weight finite and >= 0. When
+    the rated dimensions' weights are all zero the overall stars are the
+    score. ValueError when nothing usable was rated. Rounded to 4 decimals.
+    """
+    for dimension, value in stars.items():
+        if value is not None:
+            check_stars(value, dimension)
+    for dimension, weight in weights.items():
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ValueError(
+                f"{dimension}: weight must be a finite number >= 0, not {weight!r}"
+            )
+    rated = {d: stars[d] for d in weights if stars.get(d) is not None}
+    total_weight = math.fsum(weights[d] for d in rated)
+    if total_weight > 0:
+        return round(
+            math.fsum(weights[d] * s for d, s in rated.items()) / total_weight, 4
+        )
+    if stars.get("overall") is not None:
+        return float(stars["overall"])
+    raise ValueError("the rating has no weighted dimension and no overall stars")
+
+
+def _check_totals(count: int, score_sum: float, high_count: int) -> None:
+    """Totals of `count` ratings must be consistent: each scores 1..5."""
+    if count < 0:
+        raise ValueError(f"count must be >= 0, not {count}")
+    if not 0 <= high_count <= count:
+        raise ValueError(f"high_count must be 0..count ({count}), not {high_count}")
+    slack = 1e-9 * max(count, 1)
+    if not MIN_STARS * count - slack <= score_sum <= MAX_STARS * count + slack:
+        raise ValueError(
+            f"score_sum of {count} ratings must be {count}..{5 * count}, "
+            f"not {score_sum}"
+        )
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    """Totals of a set of ratings; high = overall 4 or 5 stars."""
+
+    count: int
+    score_sum: float
+    high_count: int
+
+    def __post_init__(self) -> None:
+        _check_totals(self.count, self.score_sum, self.high_count)
+
+    @property
+    def mean(self) -> float | None:
+        """Mean score, None without ratings."""
+        return self.score_sum / self.count if self.count else None
+
+    @property
+    def high_share(self) -> float | None:
+        """Share (0..1) of ratings with overall 4 or 5 stars, None without ratings."""
+        return self.high_count / self.count if self.count else None
+
+
+@dataclass(frozen=True)
+class EmployeeStatsRow:
+    """One employee's rating totals for a period, as loaded by a service."""
+
+    employee_id: int
+    name: str
+    branch_id: int | None
+    count: int
+    score_sum: float
+    high_count: int
+
+    def __post_init__(self) -> None:
+        _check_totals(self.count, self.score_sum, self.high_count)
+
+    @property
+    def stats(self) -> PeriodStats:
+        """The row's totals without the employee's identity."""
+        return PeriodStats(self.count, self.score_sum, self.high_count)
+
+
+@dataclass(frozen=True)
+class EmployeeScore:
+    """An employee's period result; `score` is unrounded (see display_score)."""
+
+    employee_id: int
+    name: str
+    branch_id: int | None
+    count: int
+    mean: float | None
+    score: float
+    high_share: float | None
+    eligible: bool
+
+
+def bayesian_score(
+    count: int, score_sum: float, prior_mean: float, prior_weight: float = 5.0
+) -> float:
+    """(prior_weight * prior_mean + score_sum) / (prior_weight + count), unrounded.
+
+    With no ratings the score is the prior mean. Not rounded, so that it
+    moves monotonically with each rating; round only for display.
+    """
+    if count < 0:
+        raise ValueError(f"count must be >= 0, not {count}")
+    if not (math.isfinite(prior_weight) and prior_weight >= 0):
+        raise ValueError(
+            f"prior_weight must be a finite number >= 0, not {prior_weight!r}"
+        )
+    if count == 0:
+        return float(prior_mean)
+    return (prior_weight * prior_mean + score_sum) / (prior_weight + count)
+
+
+def period_mean(
+    total_count: int, total_score_sum: float, default: float = 3.0
+) -> float:
+    """Mean score of all ratings in the period; `default` (mid-scale) when none.
+
+    ValueError when the totals cannot come from 1..5 ratings.
+    """
+    mean = PeriodStats(total_count, total_score_sum, high_count=0).mean
+    return float(default) if mean is None else mean
+
+
+def score_employees(
+    rows: Iterable[EmployeeStatsRow], prior_weight: float = 5.0, min_count: int = 3
+) -> list[EmployeeScore]:
+    """Bayesian scores of employees, in input order.
+
+    The prior mean is the period mean over ALL given rows (sum of score sums
+    / sum of counts, 3.0 with no ratings), summed with math.fsum so that it
+    does not depend on row order. Each employee weighs `prior_weight`
+    imaginary ratings at that mean. Eligible to rank = count >= min_count.
+    """
+    if min_count < 0:
+        raise ValueError(f"min_count must be >= 0, not {min_count}")
+    rows = list(rows)
+    prior = period_mean(
+        sum(r.count for r in rows), math.fsum(r.score_sum for r in rows)
+    )
+    return [
+        EmployeeScore(
+            employee_id=r.employee_id,
+            name=r.name,
+            branch_id=r.branch_id,
+            count=r.count,
+            mean=r.stats.mean,
+            score=bayesian_score(r.count, r.score_sum, prior, prior_weight),
+            high_share=r.stats.high_share,
+            eligible=r.count >= min_count,
+        )
+        for r in rows
+    ]
+
+
+def normalise_score(score: float) -> float:
+    """Map a 1..5 score onto 0..100: (score - 1) / 4 * 100, clamped, unrounded."""
+    return min(100.0, max(0.0, (score - MIN_STARS) / (MAX_STARS - MIN_STARS) * 100))
+
+
+def display_score(score: float | None) -> str:
+    """Two decimals, half up ("4.725" -> "4.73"); an en dash for no score."""
+    if score is None:
+        return "\N{EN DASH}"
+    return str(Decimal(repr(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -1,0 +1,99 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from core import create_app
+from core.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "PUBLIC_BASE_URL": "https://stars.example.com",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": None,
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 1,  # tests that send mail start a real SMTP server and set its port
+    "MAIL_TIMEOUT": 2,
+}
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """Create the schema once; each test gets a copy (SQLite) or a truncated schema (PostgreSQL)."""
+    if ON_POSTGRES:
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            db.engine.dispose()
+        return TEST_DATABASE_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
+def fresh_database_url(template_database, tmp_path) -> str:
+    if ON_POSTGRES:
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return TEST_DATABASE_URL
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(template_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(template_database, tmp_path):
+    """Build an app on a fresh database, with extra config for this test."""
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            **BASE_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": fresh_database_url(template_database, tmp_path)
+            if not apps
+            else apps[0].config["SQLALCHEMY_DATABASE_URI"],
+            **overrides,
+        }
+        app = create_app(config)
+        app.instance_path = str(tmp_path / "instance")
+        os.makedirs(app.instance_path, exist_ok=True)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
