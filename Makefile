@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test bench translations lint
+.PHONY: setup run test bench translations lint messages
 
 setup: $(STAMP) translations
 
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d translations
+	$(VENV)/bin/pybabel -q compile -d translations
 
 run: setup
 	$(FLASK) db upgrade
@@ -32,3 +32,8 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# After changing user-facing strings: refresh the catalogue, then translate zh_CN.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching

@@ -56,9 +56,15 @@ def set_language(code: str):
     return response
 
 
+def current_locale_code() -> str:
+    """The active locale as configured ("zh_CN"; Babel itself says "zh_Hans_CN")."""
+    locale = get_locale()
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
 def language_links() -> list[dict]:
     """The switch: one link per language, with the current one marked."""
-    current = str(get_locale())
+    current = current_locale_code()
     here = request.full_path.rstrip("?") if request else "/"
     return [
         {
@@ -72,7 +78,7 @@ def language_links() -> list[dict]:
 
 
 def html_lang() -> str:
-    return str(get_locale()).replace("_", "-")
+    return current_locale_code().replace("_", "-")
 
 
 def init_app(app) -> None:
@@ -82,4 +88,6 @@ def init_app(app) -> None:
         default_translation_directories=str(app.root_path + "/../translations"),
     )
     app.add_url_rule("/lang/<code>", "set_language", set_language)
-    app.jinja_env.globals.update(language_links=language_links, html_lang=html_lang)
+    app.jinja_env.globals.update(
+        language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
+    )
