@@ -16,13 +16,7 @@ SOURCES = ("customer", "supervisor", "colleagues", "self", "judges")
 DEFAULT_STAGE_WEIGHTS = {
     "preliminary": {"customer": 100},
     "second": {"customer": 40, "supervisor": 20, "colleagues": 20, "judges": 20},
-    "final": {
-        "customer": 30,
-        "supervisor": 15,
-        "colleagues": 15,
-        "self": 10,
-        "judges": 30,
-    },
+    "final": {"customer": 30, "supervisor": 15, "colleagues": 15, "self": 10, "judges": 30},
 }
 
 PANEL_TRIM_FROM = 5
@@ -60,9 +54,7 @@ def _check_percent(what: str, value: float) -> None:
 def _check_sources(names: Iterable[str]) -> None:
     unknown = set(names) - set(SOURCES)
     if unknown:
-        raise ValueError(
-            f"unknown sources {sorted(unknown)}; expected some of {SOURCES}"
-        )
+        raise ValueError(f"unknown sources {sorted(unknown)}; expected some of {SOURCES}")
 
 
 def validate_weights(weights: Mapping[str, int | float]) -> dict[str, int | float]:
@@ -98,14 +90,8 @@ def ten_point_to_100(values: Sequence[int]) -> float:
     if not values:
         raise ValueError("at least one criterion score is needed")
     for value in values:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not 1 <= value <= 10
-        ):
-            raise ValueError(
-                f"criterion scores must be whole numbers 1..10, not {value!r}"
-            )
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            raise ValueError(f"criterion scores must be whole numbers 1..10, not {value!r}")
     return (sum(values) / len(values) - 1) / 9 * 100
 
 
@@ -143,9 +129,7 @@ def composite(
         raw = normalised.get(source)
         raw = None if raw is None else float(raw)
         contribution = (raw or 0.0) * weight / 100
-        lines.append(
-            CompositeLine(source, float(weight), raw, contribution, raw is None)
-        )
+        lines.append(CompositeLine(source, float(weight), raw, contribution, raw is None))
     return CompositeResult(
         candidate_id=candidate_id,
         name=name,
@@ -156,19 +140,14 @@ def composite(
 
 
 def _composite_key(result: CompositeResult) -> tuple[float, float, str, int]:
-    return (
-        -result.total,
-        -result.customer,
-        result.name.casefold(),
-        result.candidate_id,
-    )
+    return (-result.total, -result.customer, result.name.casefold(), result.candidate_id)
 
 
-def rank_composites(
-    results: Iterable[CompositeResult],
-) -> list[tuple[int, CompositeResult]]:
-    """Rank candidates 1..n, no shared ranks: total desc, then customer score desc,
-    then name (casefolded) asc, then candidate_id asc. A repeated id raises ValueError.
+def rank_composites(results: Iterable[CompositeResult]) -> list[tuple[int, CompositeResult]]:
+    """Pair candidates with ranks 1..n, never shared.
+
+    Order: total desc, then customer score desc, then name (casefolded) asc,
+    then candidate_id asc. A repeated candidate_id raises ValueError.
     """
     return rank_by(results, _composite_key, lambda r: r.candidate_id)
 

@@ -41,9 +41,7 @@ def period_bounds(key: str, tz: str) -> tuple[datetime, datetime]:
     """
     kind, first_day = _parse(key)
     zone = _zone(tz)
-    return _utc_midnight(first_day, zone), _utc_midnight(
-        _next_first_day(kind, first_day), zone
-    )
+    return _utc_midnight(first_day, zone), _utc_midnight(_next_first_day(kind, first_day), zone)
 
 
 def previous_period_key(key: str) -> str:
@@ -54,9 +52,7 @@ def previous_period_key(key: str) -> str:
 
 def _check_kind(kind: str) -> None:
     if kind not in PERIOD_KINDS:
-        raise ValueError(
-            f"unknown period kind {kind!r}; expected one of {PERIOD_KINDS}"
-        )
+        raise ValueError(f"unknown period kind {kind!r}; expected one of {PERIOD_KINDS}")
 
 
 def _zone(tz: str) -> ZoneInfo:
@@ -83,9 +79,7 @@ def _parse(key: str) -> tuple[str, date]:
         match = pattern.fullmatch(key)
         if match:
             return kind, _first_day(kind, *(int(part) for part in match.groups()))
-    raise ValueError(
-        f"malformed period key {key!r}; expected YYYY-MM, YYYY-Qn, YYYY or YYYY-Www"
-    )
+    raise ValueError(f"malformed period key {key!r}; expected YYYY-MM, YYYY-Qn, YYYY or YYYY-Www")
 
 
 def _first_day(kind: str, year: int, number: int = 1) -> date:

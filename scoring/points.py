@@ -27,18 +27,12 @@ class PointsRules:
 
     def __post_init__(self) -> None:
         # Accept any sequence (JSON gives lists) but store a hashable tuple.
-        if isinstance(self.per_star, str | bytes) or not isinstance(
-            self.per_star, Sequence
-        ):
-            raise ValueError(
-                f"per_star must be a list of 5 whole numbers, not {self.per_star!r}"
-            )
+        if isinstance(self.per_star, str | bytes) or not isinstance(self.per_star, Sequence):
+            raise ValueError(f"per_star must be a list of 5 whole numbers, not {self.per_star!r}")
         object.__setattr__(self, "per_star", tuple(self.per_star))
         values = self.per_star
         if len(values) != 5:
-            raise ValueError(
-                f"per_star needs 5 values (1 to 5 stars), not {len(values)}"
-            )
+            raise ValueError(f"per_star needs 5 values (1 to 5 stars), not {len(values)}")
         for value in (*values, self.surprise_bonus):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"points must be whole numbers >= 0, not {value!r}")

@@ -29,9 +29,7 @@ def rank_by(
     result never depends on input order and no two items share a rank.
     """
     ordered = sorted(items, key=key)
-    repeated = [
-        i for i, n in Counter(identity(item) for item in ordered).items() if n > 1
-    ]
+    repeated = [i for i, n in Counter(identity(item) for item in ordered).items() if n > 1]
     if repeated:
         raise ValueError(f"listed more than once: {sorted(repeated)}")
     return list(enumerate(ordered, start=1))

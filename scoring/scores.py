@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
 
@@ -22,9 +23,7 @@ def check_stars(value: object, dimension: str = "overall") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{dimension}: stars must be a whole number, not {value!r}")
     if not MIN_STARS <= value <= MAX_STARS:
-        raise ValueError(
-            f"{dimension}: stars must be {MIN_STARS}..{MAX_STARS}, not {value}"
-        )
+        raise ValueError(f"{dimension}: stars must be {MIN_STARS}..{MAX_STARS}, not {value}")
     return value
 
 
@@ -33,9 +32,7 @@ def is_high(overall: int) -> bool:
     return check_stars(overall) >= HIGH_STARS
 
 
-def rating_score(
-    stars: Mapping[str, int | None], weights: Mapping[str, float]
-) -> float:
+def rating_score(stars: Mapping[str, int | None], weights: Mapping[str, float]) -> float:
     """Score of one rating: the weighted mean of the dimensions the customer rated.
 
     Dimensions that are None or absent are skipped, as are dimensions without
@@ -49,15 +46,11 @@ def rating_score(
             check_stars(value, dimension)
     for dimension, weight in weights.items():
         if not (math.isfinite(weight) and weight >= 0):
-            raise ValueError(
-                f"{dimension}: weight must be a finite number >= 0, not {weight!r}"
-            )
+            raise ValueError(f"{dimension}: weight must be a finite number >= 0, not {weight!r}")
     rated = {d: stars[d] for d in weights if stars.get(d) is not None}
     total_weight = math.fsum(weights[d] for d in rated)
     if total_weight > 0:
-        return round(
-            math.fsum(weights[d] * s for d, s in rated.items()) / total_weight, 4
-        )
+        return round(math.fsum(weights[d] * s for d, s in rated.items()) / total_weight, 4)
     if stars.get("overall") is not None:
         return float(stars["overall"])
     raise ValueError("the rating has no weighted dimension and no overall stars")
@@ -72,8 +65,7 @@ def _check_totals(count: int, score_sum: float, high_count: int) -> None:
     slack = 1e-9 * max(count, 1)
     if not MIN_STARS * count - slack <= score_sum <= MAX_STARS * count + slack:
         raise ValueError(
-            f"score_sum of {count} ratings must be {count}..{5 * count}, "
-            f"not {score_sum}"
+            f"score_sum of {count} ratings must be {count}..{5 * count}, not {score_sum}"
         )
 
 
@@ -136,25 +128,24 @@ class EmployeeScore:
 def bayesian_score(
     count: int, score_sum: float, prior_mean: float, prior_weight: float = 5.0
 ) -> float:
-    """(prior_weight * prior_mean + score_sum) / (prior_weight + count), unrounded.
+    """(prior_weight * prior_mean + score_sum) / (prior_weight + count).
 
-    With no ratings the score is the prior mean. Not rounded, so that it
-    moves monotonically with each rating; round only for display.
+    With no ratings the score is the prior mean. Computed exactly (as
+    fractions) and rounded once to the nearest float, never to decimals: a
+    new rating then always moves the score towards itself, not even a
+    rounding error the wrong way. Round only for display (display_score).
     """
     if count < 0:
         raise ValueError(f"count must be >= 0, not {count}")
     if not (math.isfinite(prior_weight) and prior_weight >= 0):
-        raise ValueError(
-            f"prior_weight must be a finite number >= 0, not {prior_weight!r}"
-        )
+        raise ValueError(f"prior_weight must be a finite number >= 0, not {prior_weight!r}")
     if count == 0:
         return float(prior_mean)
-    return (prior_weight * prior_mean + score_sum) / (prior_weight + count)
+    weight = Fraction(prior_weight)
+    return float((weight * Fraction(prior_mean) + Fraction(score_sum)) / (weight + count))
 
 
-def period_mean(
-    total_count: int, total_score_sum: float, default: float = 3.0
-) -> float:
+def period_mean(total_count: int, total_score_sum: float, default: float = 3.0) -> float:
     """Mean score of all ratings in the period; `default` (mid-scale) when none.
 
     ValueError when the totals cannot come from 1..5 ratings.
@@ -176,9 +167,7 @@ def score_employees(
     if min_count < 0:
         raise ValueError(f"min_count must be >= 0, not {min_count}")
     rows = list(rows)
-    prior = period_mean(
-        sum(r.count for r in rows), math.fsum(r.score_sum for r in rows)
-    )
+    prior = period_mean(sum(r.count for r in rows), math.fsum(r.score_sum for r in rows))
     return [
         EmployeeScore(
             employee_id=r.employee_id,
