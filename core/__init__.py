@@ -31,9 +31,11 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from core import database, i18n, security
-    from core.extensions import csrf, db, limiter, migrate
+    from core import database, i18n, observability, security
+    from core.extensions import csrf, db, limiter, login_manager, migrate
 
+    # First, so every request (even one a later hook rejects) gets an id and a log line.
+    observability.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -41,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
 
@@ -48,8 +51,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from admin import staff_bp
+    from core import health
     from portal import bp as portal_bp
 
+    health.init_app(app)
     app.register_blueprint(portal_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(staff_bp)

@@ -2,10 +2,10 @@
 
 from flask import Flask
 
-from core.commands import people
+from core.commands import demo, feedback, ops, people, scores
 
 
 def init_app(app: Flask) -> None:
-    for module in (people,):
+    for module in (people, scores, demo, ops, feedback):
         for command in module.commands:
             app.cli.add_command(command)

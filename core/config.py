@@ -21,6 +21,20 @@ def _int(env, name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+DEFAULT_DIMENSIONS = (
+    ("attitude", "Service attitude"),
+    ("skill", "Professional skill"),
+    ("efficiency", "Efficiency"),
+)
+
+
+def _dimensions(value: str) -> tuple[tuple[str, str], ...]:
+    """Rating dimensions from "key:Label,key:Label" (empty: the default criteria)."""
+    pairs = [item.split(":", 1) for item in value.split(",") if item.strip()]
+    parsed = tuple((k.strip(), (rest[0] if rest else k).strip()) for k, *rest in pairs)
+    return parsed or DEFAULT_DIMENSIONS
+
+
 def load_config(instance_path: str, env=None) -> dict:
     """Build the settings mapping from environment variables (read per call)."""
     env = os.environ if env is None else env
@@ -39,6 +53,10 @@ def load_config(instance_path: str, env=None) -> dict:
         "SUPPORTED_LOCALES": ("en", "zh_CN"),
         "TIME_ZONE": env.get("TIME_ZONE", "Asia/Shanghai"),
         "PERIOD_KIND": env.get("PERIOD_KIND", "month"),
+        # "overall=2,attitude=1,skill=1"; empty = overall and each RATING_DIMENSIONS key weigh 1.
+        "RATING_WEIGHTS": env.get("RATING_WEIGHTS", ""),
+        "SCORE_PRIOR_WEIGHT": float(env.get("SCORE_PRIOR_WEIGHT") or 5),
+        "SCORE_MIN_COUNT": _int(env, "SCORE_MIN_COUNT", 3),
         "DEFAULT_PHONE_REGION": env.get("DEFAULT_PHONE_REGION", "CN"),
         "VERIFY_METHODS": tuple(
             m.strip()
@@ -50,6 +68,18 @@ def load_config(instance_path: str, env=None) -> dict:
         "SMS_WEBHOOK_SECRET": env.get("SMS_WEBHOOK_SECRET", ""),
         "POS_API_KEYS": tuple(k for k in env.get("POS_API_KEYS", "").split(",") if k),
         "CONTACT_RETENTION_DAYS": _int(env, "CONTACT_RETENTION_DAYS", 180),
+        # Customer feedback (portal): "key:Label,key:Label"; empty = the three default criteria.
+        "RATING_DIMENSIONS": _dimensions(env.get("RATING_DIMENSIONS", "")),
+        "PENDING_RATING_HOURS": _int(env, "PENDING_RATING_HOURS", 24),
+        "FOLLOWUP_CONTACT_HOURS": _int(env, "FOLLOWUP_CONTACT_HOURS", 24),
+        "FOLLOWUP_RESOLVE_DAYS": _int(env, "FOLLOWUP_RESOLVE_DAYS", 15),
+        "RECEIPT_CODE_DAYS": _int(env, "RECEIPT_CODE_DAYS", 30),
+        "SMS_TIMEOUT": _int(env, "SMS_TIMEOUT", 5),
+        "CODE_SEND_LIMIT": env.get("CODE_SEND_LIMIT", "5 per 10 minutes;20 per day"),
+        "CODE_CHECK_LIMIT": env.get("CODE_CHECK_LIMIT", "15 per 10 minutes;60 per day"),
+        "RECEIPT_GUESS_LIMIT": env.get("RECEIPT_GUESS_LIMIT", "200 per hour"),
+        "RATING_POST_LIMIT": env.get("RATING_POST_LIMIT", "30 per 10 minutes"),
+        "POS_API_LIMIT": env.get("POS_API_LIMIT", "600 per minute"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
@@ -59,15 +89,24 @@ def load_config(instance_path: str, env=None) -> dict:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "service-star@localhost"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Admin sign-in: attempts per address and per email; hours a session lives.
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10/minute"),
+        "ADMIN_SESSION_HOURS": _int(env, "ADMIN_SESSION_HOURS", 12),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=production),
+        # Flask-Login's remember-me cookie gets the same flags as the session cookie.
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=production),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors and logs never show bound values (contacts, codes).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     }
 
 

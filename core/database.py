@@ -1,11 +1,19 @@
 """Database engine set-up and the write-transaction helper."""
 
+import random
+import time
+from functools import wraps
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from core.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL aborts one of two clashing transactions with these: serialization_failure,
+# deadlock_detected. Rerunning the loser from the top is the documented remedy.
+CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
 
 
 def init_app(app) -> None:
@@ -43,8 +51,53 @@ def begin_write() -> None:
     in between (with_for_update() does nothing there). Other databases: a plain
     transaction; services use row locks or conditional updates.
     """
-    session = db.session
+    # The scoped_session proxy has no in_transaction(); ask the thread's real session.
+    session = db.session()
     if session.in_transaction():
         # A write must begin from a fresh snapshot; views only read before this.
         session.rollback()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def discard_session() -> None:
+    """Roll the session back after a failure; when the connection is dead, drop it instead."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.invalidate()
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Did PostgreSQL abort this transaction as a serialization failure or a deadlock?"""
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return isinstance(error, DBAPIError) and sqlstate in CONFLICT_SQLSTATES
+
+
+def retry_on_conflict(service=None, *, attempts: int = 3, base_delay: float = 0.02):
+    """Rerun a service (which commits once) when PostgreSQL aborts it as a conflict.
+
+    Use as @retry_on_conflict or @retry_on_conflict(attempts=5). The service must start its
+    own transaction (begin_write) and re-read what it needs, so that it can run again from
+    the top: the aborted attempt is rolled back first and nothing of it remains. SQLite
+    needs no retries (BEGIN IMMEDIATE and the busy timeout queue writers instead).
+    """
+
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            for attempt in range(1, attempts + 1):
+                try:
+                    return func(*args, **kwargs)
+                except DBAPIError as error:
+                    if attempt == attempts or not is_conflict(error):
+                        raise
+                    db.session.rollback()
+                    # Jittered backoff so the two clashing requests do not clash again.
+                    time.sleep(base_delay * 2 ** (attempt - 1) * (1 + random.random()))
+
+        return wrapper
+
+    return decorate(service) if service is not None else decorate

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 from core.extensions import babel
@@ -15,6 +15,9 @@ LOCALE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 def select_locale() -> str:
     """The cookie's locale if supported, else the best Accept-Language match, else the default."""
+    if not has_request_context():
+        # Command line and background work: the configured default.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = current_app.config["SUPPORTED_LOCALES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in supported:

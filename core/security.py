@@ -1,25 +1,78 @@
-"""Security headers on every response, error pages included."""
+"""Security headers on every response (error pages included), proxy trust, view decorators."""
 
-from flask import Flask, request
+from functools import wraps
+
+from flask import Flask, make_response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
+# No page needs these browser features; a forged page injected here could not use them.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+NO_STORE = "no-store"
+NO_REFERRER = "no-referrer"
+
+# Whole blueprints whose pages are private: never cached by a browser or proxy. The staff
+# pages also carry the employee's secret in their URL, so they never send a Referer.
+NO_STORE_BLUEPRINTS = frozenset({"admin", "staff"})
+NO_REFERRER_BLUEPRINTS = frozenset({"staff"})
+
+
+def no_store(view):
+    """Mark a view's responses Cache-Control: no-store (verification and private pages)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+    return wrapper
+
+
+def no_referrer(view):
+    """Mark a view's responses Referrer-Policy: no-referrer (a token is in its URL)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Referrer-Policy"] = NO_REFERRER
+        return response
+
+    return wrapper
 
 
 def add_security_headers(response):
+    """Add the strict headers; values a view set on purpose (setdefault) are kept."""
     headers = response.headers
+    blueprint = request.blueprint
+    if blueprint in NO_STORE_BLUEPRINTS:
+        headers["Cache-Control"] = NO_STORE
+    if blueprint in NO_REFERRER_BLUEPRINTS:
+        headers["Referrer-Policy"] = NO_REFERRER
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    # Behind a proxy, is_secure is only true when ProxyFix trusts its X-Forwarded-Proto.
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
+def trust_proxies(app: Flask) -> None:
+    """Honour X-Forwarded-For/-Proto/-Host/-Port from exactly PROXY_FIX_HOPS proxies."""
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     app.after_request(add_security_headers)

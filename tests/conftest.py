@@ -97,3 +97,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in through the real login form (commits pending test data first)."""
+
+    def sign_in(user, password: str = "correct horse battery", target=None):
+        db.session.commit()
+        response = (target or client).post(
+            "/admin/login", data={"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, "login failed"
+        return response
+
+    return sign_in

@@ -1,7 +1,28 @@
 """All models, importable from one place."""
 
 from core.models.audit import AuditEntry
+from core.models.awards import (
+    AwardCategory,
+    AwardPeriod,
+    AwardSnapshot,
+    AwardStatus,
+    AwardWinner,
+    CategoryKind,
+)
 from core.models.base import utcnow
+from core.models.campaign import (
+    BallotUse,
+    Campaign,
+    CampaignStage,
+    JudgePanelMember,
+    JudgeScore,
+    Registration,
+    SelfEvaluation,
+    SelfEvaluationStatus,
+    StageResult,
+    SupervisorEvaluation,
+    VoteTally,
+)
 from core.models.feedback import (
     Channel,
     DisputeStatus,
@@ -39,6 +60,23 @@ from core.models.points import (
 
 __all__ = [
     "AuditEntry",
+    "AwardCategory",
+    "AwardPeriod",
+    "AwardSnapshot",
+    "AwardStatus",
+    "AwardWinner",
+    "CategoryKind",
+    "BallotUse",
+    "Campaign",
+    "CampaignStage",
+    "JudgePanelMember",
+    "JudgeScore",
+    "Registration",
+    "SelfEvaluation",
+    "SelfEvaluationStatus",
+    "StageResult",
+    "SupervisorEvaluation",
+    "VoteTally",
     "Branch",
     "Channel",
     "DisputeStatus",

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -86,7 +87,7 @@ class Role(enum.Enum):
     JUDGE = "judge"
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person who logs in to the admin area."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +103,10 @@ class User(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.active
 
 
 class UserSession(db.Model):

@@ -72,6 +72,9 @@ class EmployeePeriodStats(db.Model):
 class EmployeePeriodDimension(db.Model):
     """Per-employee, per-period, per-dimension star sums."""
 
+    # A leaderboard reads one period's rows of every employee.
+    __table_args__ = (Index("ix_employee_period_dimension_period", "period_key"),)
+
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
     period_key: Mapped[str] = mapped_column(String(10), primary_key=True)
     dimension: Mapped[str] = mapped_column(String(30), primary_key=True)

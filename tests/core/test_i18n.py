@@ -34,7 +34,14 @@ def test_page_offers_a_visible_switch(client):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", None],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "",
+        None,
+    ],
 )
 def test_language_switch_never_redirects_off_site(target):
     assert safe_local_target(target, "/fallback") == "/fallback"
