@@ -1,10 +1,183 @@
-"""Customer pages."""
+"""Customer pages: home, the card page with the rating form, the thank-you pages."""
 
-from flask import render_template
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
 
+from core.extensions import db, limiter
+from core.i18n import current_locale_code
+from core.models import Employee, Rating, RatingClaim, RatingStatus, SurpriseStatus
+from core.security import no_referrer, no_store
+from core.services.cards import lookup_card
+from core.services.feedback import (
+    AlreadyRated,
+    RatingInput,
+    SelfRating,
+    submit_rating,
+    submit_remembered,
+)
+from core.services.identity import client_hash
+from core.services.leaderboard import current_period_key
+from core.services.photos import photos_dir
 from portal import bp
+from portal.device import (
+    ALREADY_KEY,
+    DONE_KEY,
+    hold_pending,
+    mark_already,
+    mark_done,
+    pending_id,
+    remember_device,
+    remembered_customer,
+)
+from portal.forms import new_submission_key, rating_form
+
+# Status of the clear page shown for a card that cannot be rated (texts in card_state.html).
+CARD_STATUS = {"unknown": 404, "retired": 410, "inactive": 404}
+
+
+def _rating_post_limit() -> str:
+    return current_app.config["RATING_POST_LIMIT"]
 
 
 @bp.get("/")
 def home():
     return render_template("portal/home.html")
+
+
+def _card_refusal(state: str):
+    """The clear page for a card that cannot be rated (unknown, retired, inactive)."""
+    return render_template("portal/card_state.html", state=state), CARD_STATUS[state]
+
+
+def _rating_input(form) -> RatingInput:
+    return RatingInput(
+        overall=form.overall.data,
+        submission_key=form.submission_key.data,
+        stars=form.dimension_stars(),
+        comment=form.comment.data or "",
+        surprise=form.surprise.data,
+        surprise_text=form.surprise_text.data or "",
+        consent=form.consent.data,
+        locale=current_locale_code(),
+        client_hash=client_hash(request.remote_addr),
+    )
+
+
+def _prefill(form, employee: Employee) -> None:
+    """Put back what this browser typed for this employee and has not verified yet."""
+    rating = db.session.get(Rating, pending_id()) if pending_id() else None
+    if rating is None or rating.employee_id != employee.id:
+        return
+    if rating.status is not RatingStatus.PENDING:
+        return
+    form.overall.data = rating.overall
+    for star in rating.stars:
+        if f"dim_{star.dimension}" in form:
+            form[f"dim_{star.dimension}"].data = star.stars
+    form.comment.data, form.surprise_text.data = rating.comment, rating.surprise_text
+    form.surprise.data = rating.surprise_status is SurpriseStatus.CLAIMED
+    form.consent.data = rating.consent_contact
+
+
+def _store(employee: Employee, form):
+    """Store the rating: verified at once on a remembered device, else pending."""
+    data = _rating_input(form)
+    customer = remembered_customer()
+    try:
+        rating = (
+            submit_remembered(employee, data, customer)
+            if customer
+            else submit_rating(employee, data)
+        )
+    except AlreadyRated as refusal:
+        mark_already(str(refusal))
+        return redirect(url_for("portal.already_rated"))
+    if rating.status is RatingStatus.VERIFIED:
+        mark_done(rating.id)
+        return redirect(url_for("portal.thanks"))
+    hold_pending(rating.id)
+    return redirect(url_for("portal.verify"))
+
+
+# Lowercase path too (typed by hand); registered second, so url_for builds "/C/".
+@bp.route("/c/<token>", methods=["GET", "POST"])
+@bp.route("/C/<token>", methods=["GET", "POST"])
+@no_referrer
+@limiter.limit(_rating_post_limit, methods=["POST"])
+def card(token: str):
+    found = lookup_card(token)
+    if found.state != "active":
+        return _card_refusal(found.state)
+    employee = found.employee
+    form = rating_form()
+    if form.validate_on_submit():
+        try:
+            return _store(employee, form)
+        except SelfRating as refusal:
+            form.overall.errors = [str(refusal)]
+    elif request.method == "GET":
+        _prefill(form, employee)
+    if request.method == "GET" or form.submission_key.errors:
+        form.submission_key.data = new_submission_key()
+    status = 200 if request.method == "GET" else 422
+    return render_template("portal/card.html", employee=employee, form=form), status
+
+
+@bp.get("/C/<token>/photo")
+@no_referrer
+def card_photo(token: str):
+    found = lookup_card(token)
+    if found.state != "active" or not found.employee.photo:
+        abort(404)
+    response = send_from_directory(photos_dir(), found.employee.photo, mimetype="image/jpeg")
+    response.cache_control.max_age = 86400
+    return response
+
+
+def _other_employees(rated: Rating, customer: str | None) -> list[Employee]:
+    """Active colleagues of the same branch this customer has not rated this period."""
+    query = select(Employee).where(
+        Employee.branch_id == rated.branch_id,
+        Employee.active.is_(True),
+        Employee.id != rated.employee_id,
+    )
+    if customer:
+        rated_ids = select(RatingClaim.employee_id).where(
+            RatingClaim.customer_hash == customer, RatingClaim.period_key == current_period_key()
+        )
+        query = query.where(Employee.id.not_in(rated_ids))
+    return list(db.session.scalars(query.order_by(Employee.display_name)))
+
+
+@bp.get("/v/thanks")
+@no_store
+def thanks():
+    rating = db.session.get(Rating, session.get(DONE_KEY) or 0)
+    if rating is None or rating.status is not RatingStatus.VERIFIED:
+        return render_template(
+            "portal/closed.html", message=_("There is nothing to show here.")
+        ), 404
+    others = _other_employees(rating, rating.customer_hash)
+    response = render_template("portal/thanks.html", rating=rating, others=others)
+    return remember_device(current_app.make_response(response), rating.customer_hash)
+
+
+@bp.get("/v/already")
+@no_store
+def already_rated():
+    message = session.get(ALREADY_KEY)
+    if not message:
+        return render_template(
+            "portal/closed.html", message=_("There is nothing to show here.")
+        ), 404
+    return render_template("portal/already.html", message=message)

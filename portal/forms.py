@@ -1,0 +1,181 @@
+"""Customer forms: shape checks only (required, ranges, lengths); rules live in services."""
+
+import re
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
+from wtforms.fields import EmailField, TelField
+from wtforms.validators import Length, Regexp, StopValidation, ValidationError
+
+COMMENT_MAX = 1000
+SURPRISE_MAX = 500
+STARS = (5, 4, 3, 2, 1)  # DOM order: reversed, so the CSS sibling trick lights lower stars
+# Control characters other than tab and newline: never useful, and PostgreSQL rejects NUL.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+# The default criteria labels, marked for translation (config may name others).
+DIMENSION_LABELS = {
+    "Service attitude": _l("Service attitude"),
+    "Professional skill": _l("Professional skill"),
+    "Efficiency": _l("Efficiency"),
+}
+
+
+def new_submission_key() -> str:
+    """A fresh one-time key for a rating form."""
+    return secrets.token_urlsafe(24)
+
+
+def clean_text(value):
+    """Drop control characters (NUL included), unify line ends, trim."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def readable_text(form, field):
+    """Refuse text whose bytes were not valid UTF-8 (decoded as U+FFFD)."""
+    if field.data and "\ufffd" in field.data:
+        raise ValidationError(_("Some characters could not be read. Please check this text."))
+
+
+class CustomerForm(FlaskForm):
+    """Base form: a field sent more than once is an error, never a silent pick."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        sent = self.meta.wrap_formdata(self, formdata)
+        self._repeated = set()
+        if sent is not None and hasattr(sent, "getlist"):
+            self._repeated = {f.name for f in self if len(sent.getlist(f.name)) > 1}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.name in self._repeated:
+                field.errors = [*field.errors, _("This field was sent more than once.")]
+                valid = False
+        return valid
+
+
+class StarsField(Field):
+    """1 to 5 stars from radio inputs; anything else is an error with a message."""
+
+    def __init__(self, label=None, required=False, **kwargs):
+        super().__init__(label, **kwargs)
+        self.required = required
+        self.problem = None
+
+    def process_formdata(self, valuelist):
+        self.data, self.problem = None, None
+        value = valuelist[0].strip() if valuelist else ""
+        if value == "":
+            return
+        if value.isdecimal() and value.isascii() and int(value) in STARS:
+            self.data = int(value)
+        else:
+            self.problem = _("Choose from 1 to 5 stars.")
+
+    def pre_validate(self, form):
+        if self.problem:
+            raise StopValidation(self.problem)
+        if self.required and self.data is None:
+            raise StopValidation(_("Choose how many stars, from 1 to 5."))
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+class RatingForm(CustomerForm):
+    """The card page form; dimension fields are added per config by rating_form()."""
+
+    overall = StarsField(_l("Overall satisfaction"), required=True)
+    comment = TextAreaField(
+        _l("Comment (optional)"),
+        filters=[clean_text],
+        validators=[
+            Length(max=COMMENT_MAX, message=_l("Keep the comment to 1,000 characters or fewer.")),
+            readable_text,
+        ],
+    )
+    surprise = BooleanField(_l("Surprise service: they did something beyond the usual"))
+    surprise_text = StringField(
+        _l("What did they do?"),
+        filters=[clean_text],
+        validators=[
+            Length(max=SURPRISE_MAX, message=_l("Keep this to 500 characters or fewer.")),
+            readable_text,
+        ],
+    )
+    consent = BooleanField(_l("You may contact me about this rating"))
+    submission_key = HiddenField(
+        validators=[Regexp(KEY_PATTERN, message=_l("This form expired. Please send it again."))]
+    )
+    # Honeypot: hidden from people and screen readers; bots fill every field.
+    website = StringField(_l("Leave this empty"))
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(_("We could not accept this form."))
+
+    def dimension_fields(self):
+        """The configured dimension fields, in order."""
+        return [self[f"dim_{key}"] for key, _label in current_app.config["RATING_DIMENSIONS"]]
+
+    def dimension_stars(self) -> dict[str, int]:
+        """The dimensions the customer rated (unrated ones are left out)."""
+        return {
+            key: self[f"dim_{key}"].data
+            for key, _label in current_app.config["RATING_DIMENSIONS"]
+            if self[f"dim_{key}"].data is not None
+        }
+
+
+def rating_form(**kwargs) -> RatingForm:
+    """A RatingForm with one optional StarsField per configured dimension."""
+
+    class ConfiguredRatingForm(RatingForm):
+        pass
+
+    for key, label in current_app.config["RATING_DIMENSIONS"]:
+        setattr(ConfiguredRatingForm, f"dim_{key}", StarsField(DIMENSION_LABELS.get(label, label)))
+    return ConfiguredRatingForm(**kwargs)
+
+
+class EmailCodeForm(CustomerForm):
+    email = EmailField(
+        _l("Email address"), filters=[clean_text], render_kw={"autocomplete": "email"}
+    )
+
+
+class SmsCodeForm(CustomerForm):
+    phone = TelField(_l("Mobile number"), filters=[clean_text], render_kw={"autocomplete": "tel"})
+
+
+class ReceiptForm(CustomerForm):
+    receipt_code = StringField(
+        _l("Receipt code"),
+        filters=[clean_text],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+def bare_code(value):
+    """The digits of a typed code, without the prefix ("A-123456") or spaces."""
+    if not isinstance(value, str):
+        return value
+    value = re.sub(r"\s", "", clean_text(value))
+    return re.sub(r"^[A-Za-z]-?", "", value)
+
+
+class CodeForm(CustomerForm):
+    code = StringField(
+        _l("Code"),
+        filters=[bare_code],
+        validators=[Regexp(r"^[0-9]{6}$", message=_l("Enter the 6 digits of the code."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 12},
+    )
