@@ -1,0 +1,48 @@
+"""The audit log viewer: admins filter changes by user, action, target type and date."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from admin import bp
+from admin.access import admin_required
+from admin.forms import AuditFilterForm, to_choices
+from core.extensions import db
+from core.models import AuditEntry, User
+
+PER_PAGE = 50
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def audit_query(form: AuditFilterForm):
+    """The entries matching the filter form, newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if form.user.data:
+        query = query.where(AuditEntry.user_id == form.user.data)
+    if form.action.data:
+        query = query.where(AuditEntry.action.startswith(form.action.data.strip()))
+    if form.target_type.data:
+        query = query.where(AuditEntry.target_type == form.target_type.data.strip())
+    if form.start.data:
+        query = query.where(AuditEntry.created_at >= _day_start(form.start.data))
+    if form.end.data:
+        query = query.where(AuditEntry.created_at < _day_start(form.end.data + timedelta(days=1)))
+    return query
+
+
+@bp.get("/audit")
+@admin_required
+def audit_list():
+    form = AuditFilterForm(request.args)
+    users = db.session.execute(select(User.id, User.email).order_by(User.email))
+    form.user.choices = to_choices([(0, "—"), *((row.id, row.email) for row in users)])
+    valid = form.validate()
+    query = audit_query(form) if valid else select(AuditEntry).where(AuditEntry.id < 0)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    status = 200 if valid else 400
+    return render_template("admin/audit/list.html", form=form, page=page, args=args), status

@@ -1,0 +1,100 @@
+"""Signing in and out; every admin page needs a live server-side session.
+
+The signed cookie holds only a random session secret ("sid"); its SHA-256 is a
+UserSession row. Logging out or disabling the account deletes the row, so a
+copied cookie stops working at once.
+"""
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from admin import bp
+from admin.forms import LoginForm
+from core.extensions import limiter, login_manager
+from core.i18n import safe_local_target
+from core.services import DomainError
+from core.services.accounts import authenticate, end_session, start_session, user_for_session
+from core.services.users import normalise_login_email
+
+# The session key under which the cookie carries the server-side session secret.
+SESSION_SID = "sid"
+# Pages of the admin blueprint that a stranger may open.
+PUBLIC_ENDPOINTS = {"admin.login"}
+
+login_manager.login_view = "admin.login"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "error"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return user_for_session(user_id, session.get(SESSION_SID))
+
+
+def _login_email_key() -> str:
+    return "login-email:" + normalise_login_email(request.form.get("email", ""))[:254]
+
+
+def _login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10/minute")
+
+
+@bp.before_app_request
+def forget_cached_user():
+    """Load the user afresh on every request.
+
+    Flask-Login caches the user on `g`, which lives as long as the app context;
+    where one context serves several requests (tests, CLI), a stale user would
+    survive a logout.
+    """
+    g.pop("_login_user", None)
+
+
+@bp.before_request
+def require_sign_in():
+    """Every admin page but the login form needs a signed-in user."""
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_request
+def no_store(response):
+    """Admin pages carry personal data: never keep them in a browser or proxy cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def login():
+    target = safe_local_target(request.args.get("next"), url_for("admin.dashboard"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(str(error))
+        else:
+            # A new session at every login: nothing planted before it survives.
+            session.clear()
+            session[SESSION_SID] = start_session(user, request.user_agent.string)
+            login_user(user)
+            return redirect(target)
+    status = 400 if form.errors else 200
+    return render_template("admin/auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    # CSRFProtect has checked the token of this POST already.
+    end_session(session.get(SESSION_SID))
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("admin.login"))

@@ -1,0 +1,66 @@
+"""Branches: list, create, edit, deactivate (admins only)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.access import admin_required, get_visible_or_404
+from admin.forms import BranchForm, EmptyForm
+from core.extensions import db
+from core.models import Branch
+from core.services import DomainError
+from core.services.branches import create_branch, set_branch_active, update_branch
+
+
+@bp.get("/branches")
+@admin_required
+def branch_list():
+    branches = db.session.scalars(select(Branch).order_by(Branch.active.desc(), Branch.name))
+    return render_template("admin/branches/list.html", branches=list(branches), button=EmptyForm())
+
+
+@bp.route("/branches/new", methods=["GET", "POST"])
+@admin_required
+def branch_new():
+    form = BranchForm()
+    if form.validate_on_submit():
+        try:
+            branch = create_branch(form.name.data, form.address.data or "", current_user)
+        except DomainError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Branch %(name)s created.", name=branch.name), "success")
+            return redirect(url_for("admin.branch_list"))
+    return _form_page(form, None)
+
+
+@bp.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
+@admin_required
+def branch_edit(branch_id: int):
+    branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
+    form = BranchForm(obj=branch)
+    if form.validate_on_submit():
+        try:
+            update_branch(branch, form.name.data, form.address.data or "", current_user)
+        except DomainError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Branch saved."), "success")
+            return redirect(url_for("admin.branch_list"))
+    return _form_page(form, branch)
+
+
+@bp.post("/branches/<int:branch_id>/active")
+@admin_required
+def branch_toggle_active(branch_id: int):
+    branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
+    set_branch_active(branch, not branch.active, current_user)
+    flash(_("Branch activated.") if branch.active else _("Branch deactivated."), "success")
+    return redirect(url_for("admin.branch_list"))
+
+
+def _form_page(form, branch):
+    status = 400 if form.errors else 200
+    return render_template("admin/branches/form.html", form=form, branch=branch), status

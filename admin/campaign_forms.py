@@ -1,0 +1,208 @@
+"""Forms of the selection campaign (admin, supervisors, judges, staff): shape checks only.
+
+The one rule checked here as well as in the service is that each stage's weights total
+100, so the admin sees the message next to the stage while typing the weights.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from admin.forms import MultiCheckboxField, to_choices
+from core.models.campaign import JUDGE_CRITERIA, CampaignStage
+from core.services.campaigns import HIGHLIGHTS_MAX, RANKED_STAGES, STAGE_SOURCES
+from core.services.evaluations import TEXT_MAX
+from scoring.composite import validate_weights
+
+SOURCE_LABELS = {
+    "customer": _l("Customer ratings"),
+    "supervisor": _l("Supervisor"),
+    "colleagues": _l("Colleague votes"),
+    "self": _l("Self-evaluation"),
+    "judges": _l("Judges"),
+}
+STAGE_LABELS = {
+    CampaignStage.REGISTRATION: _l("Registration"),
+    CampaignStage.PRELIMINARY: _l("Preliminary round"),
+    CampaignStage.SECOND: _l("Second round"),
+    CampaignStage.FINAL: _l("Final"),
+    CampaignStage.PUBLISHED: _l("Published"),
+}
+SELF_STATUS_LABELS = {
+    "submitted": _l("Awaiting review"),
+    "accepted": _l("Accepted"),
+    "returned": _l("Returned"),
+}
+CRITERION_LABELS = {
+    "practical_skill": _l("Practical skill"),
+    "adaptability": _l("Adaptability"),
+    "teamwork": _l("Teamwork"),
+    "overall_quality": _l("Overall quality"),
+    "service_philosophy": _l("Service philosophy"),
+    "innovation": _l("Innovation"),
+    "attitude": _l("Attitude"),
+    "quality": _l("Quality"),
+    "efficiency": _l("Efficiency"),
+    "performance": _l("Performance"),
+    "growth": _l("Growth"),
+    "self_management": _l("Self-management"),
+}
+
+
+def weight_field_name(stage: CampaignStage, source: str) -> str:
+    return f"w_{stage.value}_{source}"
+
+
+def _count(label, minimum: int = 1):
+    return IntegerField(label, validators=[InputRequired(), NumberRange(min=minimum, max=10_000)])
+
+
+def _ten_point(name: str):
+    return IntegerField(
+        CRITERION_LABELS[name],
+        validators=[InputRequired(_l("Give a whole number from 1 to 10.")), NumberRange(1, 10)],
+    )
+
+
+def _text(label, required: bool = True, maximum: int = TEXT_MAX):
+    first = InputRequired() if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=maximum)])
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    branch_ids = MultiCheckboxField(_l("Branches taking part"), coerce=int, choices=[])
+    starts_on = DateField(_l("Ratings count from"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ratings count until"), validators=[InputRequired()])
+    registration_closes_on = DateField(_l("Registration closes"), validators=[Optional()])
+    second_round_on = DateField(_l("Second round (demonstration)"), validators=[Optional()])
+    final_on = DateField(_l("Final (defence)"), validators=[Optional()])
+    min_ratings = _count(_l("Minimum verified ratings to pass the screening"), minimum=0)
+    preliminary_pass = _count(_l("Candidates passed on by the preliminary round"))
+    second_pass = _count(_l("Candidates passed on by the second round"))
+    winners = _count(_l("Winners of the final"))
+    ballot_size = _count(_l("Colleagues one ballot may name (K)"))
+    vote_threshold = _count(_l("Voters a branch needs before its counts are shown"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weight_errors: dict[str, list[str]] = {}
+
+    def weights(self) -> dict[str, dict[str, int]]:
+        """The typed weights per stage (empty fields as 0)."""
+        return {
+            stage.value: {
+                s: self[weight_field_name(stage, s)].data or 0 for s in STAGE_SOURCES[stage]
+            }
+            for stage in RANKED_STAGES
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not any(self[weight_field_name(st, s)].errors for st, s in _weight_fields()):
+            for stage, weights in self.weights().items():
+                try:
+                    validate_weights({s: w for s, w in weights.items() if w})
+                except ValueError:
+                    self.weight_errors[stage] = [
+                        _l("The weights of this stage must add up to 100.")
+                    ]
+        return valid and not self.weight_errors
+
+
+def _weight_fields():
+    return [(stage, source) for stage in RANKED_STAGES for source in STAGE_SOURCES[stage]]
+
+
+for _stage, _source in _weight_fields():
+    setattr(
+        CampaignForm,
+        weight_field_name(_stage, _source),
+        IntegerField(
+            SOURCE_LABELS[_source],
+            validators=[Optional(), NumberRange(min=0, max=100)],
+            default=0,
+        ),
+    )
+
+
+class RegistrationForm(FlaskForm):
+    highlights = _text(_l("Service highlights"), maximum=HIGHLIGHTS_MAX)
+
+
+class RegisterOnBehalfForm(RegistrationForm):
+    employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
+
+
+class PanelForm(FlaskForm):
+    judge_ids = MultiCheckboxField(_l("Judges"), coerce=int, choices=[])
+
+
+class BallotForm(FlaskForm):
+    candidate_ids = MultiCheckboxField(_l("Colleagues"), coerce=int, choices=[])
+
+
+class SupervisorEvaluationForm(FlaskForm):
+    attitude = _ten_point("attitude")
+    quality = _ten_point("quality")
+    efficiency = _ten_point("efficiency")
+    comment = _text(_l("Comment"))
+
+
+class SelfEvaluationForm(FlaskForm):
+    performance = _ten_point("performance")
+    growth = _ten_point("growth")
+    self_management = _ten_point("self_management")
+    reasons = _text(_l("Reasons"))
+    improvements = _text(_l("Improvement steps"))
+
+
+class SelfReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=to_choices([("accept", _l("Accept")), ("return", _l("Return with a comment"))]),
+        validators=[InputRequired()],
+    )
+    comment = _text(_l("Comment"), required=False)
+
+
+class SecondRoundScoreForm(FlaskForm):
+    practical_skill, adaptability, teamwork = (
+        _ten_point(c) for c in JUDGE_CRITERIA[CampaignStage.SECOND]
+    )
+    note = _text(_l("Note"), required=False)
+
+
+class FinalScoreForm(FlaskForm):
+    overall_quality, service_philosophy, innovation = (
+        _ten_point(c) for c in JUDGE_CRITERIA[CampaignStage.FINAL]
+    )
+    note = _text(_l("Note"), required=False)
+
+
+JUDGE_FORMS = {CampaignStage.SECOND: SecondRoundScoreForm, CampaignStage.FINAL: FinalScoreForm}
+
+
+def scores_of(form: FlaskForm, names) -> dict[str, int]:
+    """The named integer fields' data."""
+    return {name: form[name].data for name in names}
+
+
+def show_error(form: FlaskForm, error) -> bool:
+    """Put a CampaignError next to its field; False when it names none (flash it instead)."""
+    name = getattr(error, "field", None)
+    if name and name.startswith("weights_") and hasattr(form, "weight_errors"):
+        form.weight_errors[name.removeprefix("weights_")] = [str(error)]
+        return True
+    if name and name in form:
+        form[name].errors = [*form[name].errors, str(error)]
+        return True
+    return False

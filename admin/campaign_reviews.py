@@ -1,0 +1,138 @@
+"""Supervisors in a campaign round: score their branch's candidates, review self-evaluations."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.access import require_branch, roles_required
+from admin.campaign_forms import (
+    SELF_STATUS_LABELS,
+    STAGE_LABELS,
+    SelfReviewForm,
+    SupervisorEvaluationForm,
+    scores_of,
+    show_error,
+)
+from admin.campaigns import campaign_or_404
+from core.extensions import db
+from core.models import Employee, Role, SelfEvaluation, SupervisorEvaluation
+from core.services import DomainError
+from core.services.campaigns import registration_of, round_candidates
+from core.services.evaluations import (
+    open_round,
+    review_self_evaluation,
+    save_supervisor_evaluation,
+    self_evaluation_of,
+)
+
+manager_required = roles_required(Role.MANAGER)
+SUPERVISOR_CRITERIA = ("attitude", "quality", "efficiency")
+
+
+def _open_round_or_404(campaign):
+    try:
+        return open_round(campaign)
+    except DomainError:
+        abort(404)
+
+
+@bp.get("/campaigns/<int:campaign_id>/evaluations")
+@manager_required
+def campaign_evaluations(campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    round_ = _open_round_or_404(campaign)
+    mine = {b.id for b in current_user.branches}
+    candidates = [c for c in round_candidates(campaign, round_) if c.branch_id in mine]
+    evaluations = {
+        e.candidate_id: e
+        for e in db.session.scalars(
+            select(SupervisorEvaluation).filter_by(
+                campaign_id=campaign.id, round=round_, manager_id=current_user.id
+            )
+        )
+    }
+    selves = {c.id: self_evaluation_of(campaign, round_, c) for c in candidates}
+    return render_template(
+        "admin/campaigns/evaluations.html",
+        campaign=campaign,
+        round_label=STAGE_LABELS[round_],
+        candidates=candidates,
+        evaluations=evaluations,
+        selves=selves,
+        status_labels=SELF_STATUS_LABELS,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/evaluate/<int:employee_id>", methods=["GET", "POST"])
+@manager_required
+def campaign_evaluate(campaign_id: int, employee_id: int):
+    campaign = campaign_or_404(campaign_id)
+    round_ = _open_round_or_404(campaign)
+    candidate = db.get_or_404(Employee, employee_id)
+    require_branch(candidate.branch_id)
+    existing = db.session.scalar(
+        select(SupervisorEvaluation).filter_by(
+            campaign_id=campaign.id,
+            round=round_,
+            candidate_id=candidate.id,
+            manager_id=current_user.id,
+        )
+    )
+    form = SupervisorEvaluationForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            save_supervisor_evaluation(
+                campaign,
+                candidate,
+                current_user,
+                scores_of(form, SUPERVISOR_CRITERIA),
+                form.comment.data,
+            )
+        except DomainError as error:
+            if not show_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Evaluation saved; you can revise it until the round closes."), "success")
+            return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/campaigns/evaluate.html",
+        campaign=campaign,
+        candidate=candidate,
+        form=form,
+        registration=registration_of(campaign, candidate),
+    ), status
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/self-evaluations/<int:evaluation_id>", methods=["GET", "POST"]
+)
+@manager_required
+def campaign_self_review(campaign_id: int, evaluation_id: int):
+    campaign = campaign_or_404(campaign_id)
+    evaluation = db.get_or_404(SelfEvaluation, evaluation_id)
+    if evaluation.campaign_id != campaign.id:
+        abort(404)
+    require_branch(evaluation.employee.branch_id)
+    form = SelfReviewForm()
+    if form.validate_on_submit():
+        try:
+            review_self_evaluation(
+                evaluation, current_user, form.decision.data == "accept", form.comment.data
+            )
+        except DomainError as error:
+            if not show_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Self-evaluation reviewed."), "success")
+            return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/campaigns/self_review.html",
+        campaign=campaign,
+        evaluation=evaluation,
+        form=form,
+        status_labels=SELF_STATUS_LABELS,
+    ), status

@@ -1,0 +1,228 @@
+"""Selection campaigns in the admin area: set-up, registrations, stages, panels, results."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.access import admin_required, branch_filter, staff_required, visible_branch_ids
+from admin.campaign_forms import (
+    SOURCE_LABELS,
+    STAGE_LABELS,
+    CampaignForm,
+    PanelForm,
+    RegisterOnBehalfForm,
+    show_error,
+    weight_field_name,
+)
+from admin.forms import EmptyForm, to_choices
+from core.extensions import db
+from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
+from core.models.campaign import EVALUATED_ROUNDS
+from core.services import DomainError
+from core.services.branches import branch_choices
+from core.services.campaign_results import (
+    published_results,
+    result_rows,
+    snapshot_rows,
+    stage_results,
+)
+from core.services.campaigns import (
+    RANKED_STAGES,
+    STAGE_SOURCES,
+    CampaignData,
+    advance_stage,
+    create_campaign,
+    panel_of,
+    register_employee,
+    set_panel,
+    update_campaign,
+)
+
+
+def campaign_or_404(campaign_id: int) -> Campaign:
+    """The campaign, if the user may see one of its branches (admins see all)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    visible = visible_branch_ids()
+    if visible is not None and not visible & campaign.branch_ids:
+        abort(404)
+    return campaign
+
+
+@bp.get("/campaigns")
+@staff_required
+def campaign_list():
+    visible = visible_branch_ids()
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all()
+    if visible is not None:
+        campaigns = [c for c in campaigns if visible & c.branch_ids]
+    return render_template(
+        "admin/campaigns/list.html", campaigns=campaigns, stage_labels=STAGE_LABELS
+    )
+
+
+def _data(form: CampaignForm) -> CampaignData:
+    return CampaignData(
+        weights=form.weights(),
+        **{
+            name: form[name].data for name in CampaignData.__dataclass_fields__ if name != "weights"
+        },
+    )
+
+
+def _campaign_form_page(form: CampaignForm, campaign: Campaign | None):
+    status = 400 if form.errors or form.weight_errors else 200
+    return render_template(
+        "admin/campaigns/form.html",
+        form=form,
+        campaign=campaign,
+        stages=RANKED_STAGES,
+        stage_sources=STAGE_SOURCES,
+        stage_labels=STAGE_LABELS,
+        weight_field_name=weight_field_name,
+    ), status
+
+
+def _save_campaign(form: CampaignForm, campaign: Campaign | None):
+    form.branch_ids.choices = to_choices(branch_choices(None))
+    if form.validate_on_submit():
+        try:
+            if campaign is None:
+                campaign = create_campaign(_data(form), current_user)
+            else:
+                update_campaign(campaign, _data(form), current_user)
+        except DomainError as error:
+            if not show_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Campaign saved."), "success")
+            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+    return _campaign_form_page(form, campaign)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@admin_required
+def campaign_new():
+    return _save_campaign(CampaignForm(), None)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@admin_required
+def campaign_edit(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = CampaignForm(obj=campaign, branch_ids=sorted(campaign.branch_ids))
+    if not form.is_submitted():
+        for stage, weights in campaign.weights.items():
+            for source, weight in weights.items():
+                name = weight_field_name(CampaignStage(stage), source)
+                if name in form:
+                    form[name].data = weight
+    return _save_campaign(form, campaign)
+
+
+def _registrations(campaign: Campaign) -> list[Registration]:
+    query = (
+        select(Registration)
+        .join(Employee, Employee.id == Registration.employee_id)
+        .where(Registration.campaign_id == campaign.id, branch_filter(Employee.branch_id))
+        .order_by(Employee.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def _on_behalf_form(campaign: Campaign) -> RegisterOnBehalfForm:
+    form = RegisterOnBehalfForm()
+    registered = select(Registration.employee_id).filter_by(campaign_id=campaign.id)
+    employees = db.session.scalars(
+        select(Employee)
+        .where(Employee.branch_id.in_(sorted(campaign.branch_ids)), Employee.active.is_(True))
+        .where(Employee.id.not_in(registered))
+        .order_by(Employee.display_name)
+    )
+    form.employee_id.choices = to_choices(
+        (e.id, f"{e.display_name} ({e.branch.name})") for e in employees
+    )
+    return form
+
+
+def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
+    live = campaign.stage in RANKED_STAGES and current_user.is_admin
+    published = {s: snapshot_rows(published_results(campaign, s)) for s in RANKED_STAGES}
+    return render_template(
+        "admin/campaigns/detail.html",
+        campaign=campaign,
+        stage_labels=STAGE_LABELS,
+        registrations=_registrations(campaign),
+        on_behalf=on_behalf or _on_behalf_form(campaign),
+        live=result_rows(stage_results(campaign, campaign.stage)) if live else None,
+        source_labels=SOURCE_LABELS,
+        published={s: rows for s, rows in published.items() if rows},
+        panels={r: panel_of(campaign, r) for r in EVALUATED_ROUNDS},
+        button=EmptyForm(),
+    ), status
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@staff_required
+def campaign_detail(campaign_id: int):
+    return _detail_page(campaign_or_404(campaign_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/register")
+@admin_required
+def campaign_register(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = _on_behalf_form(campaign)
+    if form.validate_on_submit():
+        employee = db.get_or_404(Employee, form.employee_id.data)
+        try:
+            register_employee(campaign, employee, form.highlights.data, actor=current_user)
+        except DomainError as error:
+            if not show_error(form, error):
+                form.employee_id.errors = [str(error)]
+        else:
+            flash(_("%(name)s is registered.", name=employee.display_name), "success")
+            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+    return _detail_page(campaign, form, 400)
+
+
+@bp.post("/campaigns/<int:campaign_id>/advance")
+@admin_required
+def campaign_advance(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            stage = advance_stage(campaign, current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The campaign is now at: %(stage)s.", stage=STAGE_LABELS[stage]), "success")
+    return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/panel/<round_>", methods=["GET", "POST"])
+@admin_required
+def campaign_panel(campaign_id: int, round_: str):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if round_ not in {r.value for r in EVALUATED_ROUNDS}:
+        abort(404)
+    stage = CampaignStage(round_)
+    form = PanelForm(judge_ids=[u.id for u in panel_of(campaign, stage)])
+    judges = db.session.scalars(
+        select(User).where(User.role == Role.JUDGE, User.active.is_(True)).order_by(User.email)
+    )
+    form.judge_ids.choices = to_choices((u.id, u.name or u.email) for u in judges)
+    if form.validate_on_submit():
+        try:
+            set_panel(campaign, stage, form.judge_ids.data, current_user)
+        except DomainError as error:
+            if not show_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Panel saved."), "success")
+            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "admin/campaigns/panel.html", campaign=campaign, form=form, stage_label=STAGE_LABELS[stage]
+    ), status

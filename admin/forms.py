@@ -1,0 +1,183 @@
+"""Forms of the admin area: they check shape (required, ranges, lengths), not business rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.models import Role
+from core.services.users import MIN_PASSWORD_LENGTH
+from scoring.periods import period_bounds
+
+
+def to_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs from a service as select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class EmptyForm(FlaskForm):
+    """A POST button: carries only the CSRF token."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class FilterForm(FlaskForm):
+    """A GET filter form: reads the query string, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+ROLE_CHOICES = [
+    SelectChoice(Role.MANAGER.value, _l("Manager")),
+    SelectChoice(Role.ADMIN.value, _l("Admin")),
+    SelectChoice(Role.JUDGE.value, _l("Judge")),
+]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.MANAGER.value)
+    branch_ids = MultiCheckboxField(_l("Branches (managers)"), coerce=int, choices=[])
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    branch_ids = MultiCheckboxField(_l("Branches (managers)"), coerce=int, choices=[])
+    password = PasswordField(
+        _l("New password (leave empty to keep)"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+
+
+class BranchForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+
+
+class EmployeeForm(FlaskForm):
+    branch_id = SelectField(_l("Branch"), coerce=int, choices=[])
+    display_name = StringField(_l("Display name"), validators=[InputRequired(), Length(max=80)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=80)])
+    staff_no = StringField(_l("Staff number"), validators=[Optional(), Length(max=40)])
+
+
+class EmployeeFilterForm(FilterForm):
+    branch = SelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
+    q = StringField(_l("Name or staff number"), validators=[Optional(), Length(max=80)])
+    inactive = BooleanField(_l("Include inactive"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired()])
+    create_branches = BooleanField(_l("Create branches that do not exist yet"))
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP)"), validators=[FileRequired()])
+
+
+class SendLinkForm(FlaskForm):
+    email = EmailField(
+        _l("Send to this email address"), validators=[InputRequired(), Email(), Length(max=254)]
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(min=3, max=500)])
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+
+def _period_key(form, field) -> None:
+    if field.data:
+        try:
+            period_bounds(field.data.strip(), "UTC")
+        except ValueError as error:
+            raise ValidationError(_l("Use a period such as 2026-11 or 2026-Q4.")) from error
+
+
+SURPRISE_CHOICES = [
+    SelectChoice("", _l("Any")),
+    SelectChoice("claimed", _l("Claimed")),
+    SelectChoice("confirmed", _l("Confirmed")),
+    SelectChoice("rejected", _l("Rejected")),
+    SelectChoice("none", _l("None")),
+]
+
+
+class FeedbackFilterForm(FilterForm):
+    branch = SelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
+    employee = SelectField(_l("Employee"), coerce=int, choices=[], validate_choice=False, default=0)
+    period = StringField(_l("Period"), validators=[Optional(), Length(max=10), _period_key])
+    stars = SelectField(
+        _l("Stars"),
+        choices=[SelectChoice("", _l("Any"))] + [SelectChoice(str(n)) for n in range(1, 6)],
+        default="",
+    )
+    comment = BooleanField(_l("With a comment"))
+    surprise = SelectField(_l("Surprise"), choices=SURPRISE_CHOICES, default="")
+    suspicious = BooleanField(_l("Suspicious only"))
+    hidden = BooleanField(_l("Hidden ratings"))
+
+
+FOLLOWUP_STATE_CHOICES = [
+    SelectChoice("", _l("Not resolved")),
+    SelectChoice("open", _l("Open")),
+    SelectChoice("contacted", _l("Contacted")),
+    SelectChoice("resolved", _l("Resolved")),
+    SelectChoice("all", _l("All")),
+]
+
+
+class FollowUpFilterForm(FilterForm):
+    state = SelectField(_l("State"), choices=FOLLOWUP_STATE_CHOICES, default="")
+    overdue = BooleanField(_l("Overdue only"))
+
+
+class AuditFilterForm(FilterForm):
+    user = SelectField(_l("User"), coerce=int, choices=[], validate_choice=False, default=0)
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    target_type = StringField(_l("Target type"), validators=[Optional(), Length(max=40)])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+
+class FollowUpForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    state = SelectField(
+        _l("State"),
+        choices=[
+            SelectChoice("open", _l("Open")),
+            SelectChoice("contacted", _l("Contacted")),
+            SelectChoice("resolved", _l("Resolved")),
+        ],
+    )

@@ -1,0 +1,311 @@
+"""Selection campaigns: set-up, registration, judge panels, and advancing the stages."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.database import begin_write
+from core.extensions import db
+from core.models import (
+    Branch,
+    Campaign,
+    CampaignStage,
+    Employee,
+    JudgePanelMember,
+    Registration,
+    Role,
+    StageResult,
+    User,
+    VoteTally,
+)
+from core.models.campaign import EVALUATED_ROUNDS
+from core.services import DomainError
+from core.services.audit import record_audit
+from scoring.composite import DEFAULT_STAGE_WEIGHTS, SOURCES, validate_weights
+
+STAGE_ORDER = tuple(CampaignStage)
+RANKED_STAGES = (CampaignStage.PRELIMINARY, CampaignStage.SECOND, CampaignStage.FINAL)
+HIGHLIGHTS_MAX = 2000
+# The sources a stage can weigh: the preliminary screening has only customer ratings yet.
+STAGE_SOURCES = {
+    CampaignStage.PRELIMINARY: ("customer",),
+    CampaignStage.SECOND: SOURCES,
+    CampaignStage.FINAL: SOURCES,
+}
+
+
+class CampaignError(DomainError):
+    """A campaign rule said no; `field` names the form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyRegistered(CampaignError):
+    """The employee is registered in this campaign already (once per campaign)."""
+
+
+@dataclass
+class CampaignData:
+    """What an admin sets on a campaign (checked by validate_campaign_data)."""
+
+    name: str
+    branch_ids: list[int]
+    starts_on: date
+    ends_on: date
+    registration_closes_on: date | None = None
+    second_round_on: date | None = None
+    final_on: date | None = None
+    weights: dict = field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_STAGE_WEIGHTS.items()}
+    )
+    preliminary_pass: int = 10
+    second_pass: int = 5
+    winners: int = 1
+    ballot_size: int = 3
+    vote_threshold: int = 5
+    min_ratings: int = 3
+
+
+def _checked_weights(weights: dict) -> dict:
+    checked = {}
+    for stage in RANKED_STAGES:
+        stage_weights = {s: w for s, w in weights.get(stage.value, {}).items() if w}
+        if set(stage_weights) - set(STAGE_SOURCES[stage]):
+            raise CampaignError(
+                _("This stage has no such evaluation source."), field=f"weights_{stage.value}"
+            )
+        try:
+            checked[stage.value] = validate_weights(stage_weights)
+        except ValueError:
+            raise CampaignError(
+                _("The weights of this stage must add up to 100."), field=f"weights_{stage.value}"
+            ) from None
+    return checked
+
+
+def validate_campaign_data(data: CampaignData) -> tuple[dict, list[Branch]]:
+    """Check the rules a form cannot: dates in order, weights total 100, known branches."""
+    if not data.name.strip():
+        raise CampaignError(_("Give the campaign a name."), field="name")
+    if data.ends_on < data.starts_on:
+        raise CampaignError(_("The end must not come before the start."), field="ends_on")
+    schedule = [data.registration_closes_on, data.second_round_on, data.final_on]
+    known = [d for d in schedule if d is not None]
+    if known != sorted(known):
+        raise CampaignError(_("The stages must be dated in order."), field="final_on")
+    weights = _checked_weights(data.weights)
+    branches = list(db.session.scalars(select(Branch).where(Branch.id.in_(data.branch_ids))))
+    if not branches or len(branches) != len(set(data.branch_ids)):
+        raise CampaignError(_("Choose at least one branch."), field="branch_ids")
+    return weights, branches
+
+
+def _apply(campaign: Campaign, data: CampaignData, weights: dict, branches: list) -> None:
+    campaign.name = data.name.strip()
+    campaign.branches = branches
+    campaign.weights = weights
+    for name in (
+        "starts_on", "ends_on", "registration_closes_on", "second_round_on", "final_on",
+        "preliminary_pass", "second_pass", "winners", "ballot_size", "vote_threshold",
+        "min_ratings",
+    ):  # fmt: skip
+        setattr(campaign, name, getattr(data, name))
+
+
+def create_campaign(data: CampaignData, actor: User | None) -> Campaign:
+    """Create a campaign in its registration stage."""
+    weights, branches = validate_campaign_data(data)
+    begin_write()
+    campaign = Campaign(created_by_id=actor.id if actor else None)
+    _apply(campaign, data, weights, branches)
+    db.session.add(campaign)
+    db.session.flush()
+    record_audit(
+        "campaign.create", "campaign", campaign.id, after={"name": campaign.name}, user=actor
+    )
+    db.session.commit()
+    return campaign
+
+
+def update_campaign(campaign: Campaign, data: CampaignData, actor: User | None) -> Campaign:
+    """Change a campaign's settings; published stages keep their frozen results."""
+    if campaign.stage is CampaignStage.PUBLISHED:
+        raise CampaignError(_("A published campaign can no longer change."))
+    weights, branches = validate_campaign_data(data)
+    begin_write()
+    before = {"name": campaign.name, "weights": campaign.weights}
+    _apply(campaign, data, weights, branches)
+    record_audit(
+        "campaign.update",
+        "campaign",
+        campaign.id,
+        before,
+        {"name": campaign.name, "weights": weights},
+        user=actor,
+    )
+    db.session.commit()
+    return campaign
+
+
+def register_employee(
+    campaign: Campaign, employee: Employee, highlights: str, actor: User | None = None
+) -> Registration:
+    """Register an employee once, by themselves or by an admin (actor) on their behalf."""
+    highlights = (highlights or "").strip()
+    if campaign.stage is not CampaignStage.REGISTRATION:
+        raise CampaignError(_("Registration for this campaign is closed."))
+    if not employee.active or employee.branch_id not in campaign.branch_ids:
+        raise CampaignError(_("This employee's branch does not take part in the campaign."))
+    if not highlights:
+        raise CampaignError(_("Describe your service highlights."), field="highlights")
+    if len(highlights) > HIGHLIGHTS_MAX:
+        raise CampaignError(_("At most %(n)d characters.", n=HIGHLIGHTS_MAX), field="highlights")
+    begin_write()
+    registration = Registration(
+        campaign_id=campaign.id,
+        employee_id=employee.id,
+        highlights=highlights,
+        registered_by_id=actor.id if actor else None,
+    )
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyRegistered(_("Already registered for this campaign.")) from None
+    if actor is not None:
+        record_audit("campaign.register", "registration", registration.id, user=actor)
+    db.session.commit()
+    return registration
+
+
+def registration_of(campaign: Campaign, employee: Employee) -> Registration | None:
+    """The employee's registration in the campaign, if any."""
+    return db.session.scalar(
+        select(Registration).filter_by(campaign_id=campaign.id, employee_id=employee.id)
+    )
+
+
+def previous_stage(stage: CampaignStage) -> CampaignStage | None:
+    """The stage before this one (None for registration)."""
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index - 1] if index else None
+
+
+def next_stage(stage: CampaignStage) -> CampaignStage | None:
+    """The stage after this one (None once published)."""
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+
+def round_candidates(campaign: Campaign, stage: CampaignStage) -> list[Employee]:
+    """Who competes in a stage: registrants in the preliminary, then those passed on."""
+    if stage is CampaignStage.PRELIMINARY:
+        query = select(Employee).join(Registration, Registration.employee_id == Employee.id)
+        query = query.where(Registration.campaign_id == campaign.id)
+    elif stage in EVALUATED_ROUNDS:
+        query = select(Employee).join(StageResult, StageResult.employee_id == Employee.id)
+        query = query.where(
+            StageResult.campaign_id == campaign.id,
+            StageResult.stage == previous_stage(stage),
+            StageResult.passed.is_(True),
+        )
+    else:
+        return []
+    return list(db.session.scalars(query.order_by(Employee.display_name, Employee.id)))
+
+
+def is_candidate(campaign: Campaign, stage: CampaignStage, employee: Employee) -> bool:
+    """Whether the employee competes in this stage."""
+    return any(c.id == employee.id for c in round_candidates(campaign, stage))
+
+
+def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
+    """Close the current stage and open the next one.
+
+    Closing a ranked stage freezes its results (StageResult rows) and so decides who
+    passes on; opening a round prepares a zero vote counter for each of its candidates.
+    """
+    from core.services.campaign_results import freeze_stage
+
+    current = campaign.stage
+    upcoming = next_stage(current)
+    if upcoming is None:
+        raise CampaignError(_("This campaign is published already."))
+    begin_write()
+    # The row lock (PostgreSQL; SQLite's write lock is taken already) serialises two admins.
+    db.session.scalars(
+        select(Campaign)
+        .where(Campaign.id == campaign.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if campaign.stage is not current:
+        db.session.rollback()
+        raise CampaignError(_("Someone else advanced this campaign meanwhile."))
+    if current is CampaignStage.REGISTRATION and not round_candidates(
+        campaign, CampaignStage.PRELIMINARY
+    ):
+        db.session.rollback()
+        raise CampaignError(_("Nobody has registered yet."))
+    if current in RANKED_STAGES:
+        freeze_stage(campaign, current)
+    campaign.stage = upcoming
+    if upcoming in EVALUATED_ROUNDS:
+        for candidate in round_candidates(campaign, upcoming):
+            db.session.add(
+                VoteTally(campaign_id=campaign.id, round=upcoming, candidate_id=candidate.id)
+            )
+    record_audit(
+        "campaign.advance", "campaign", campaign.id,
+        {"stage": current.value}, {"stage": upcoming.value}, user=actor,
+    )  # fmt: skip
+    db.session.commit()
+    return upcoming
+
+
+def panel_of(campaign: Campaign, round_: CampaignStage) -> list[User]:
+    """The judges named to a round."""
+    query = (
+        select(User)
+        .join(JudgePanelMember, JudgePanelMember.user_id == User.id)
+        .where(JudgePanelMember.campaign_id == campaign.id, JudgePanelMember.round == round_)
+        .order_by(User.name, User.email)
+    )
+    return list(db.session.scalars(query))
+
+
+def set_panel(campaign: Campaign, round_: CampaignStage, user_ids, actor: User | None) -> None:
+    """Name the judges of a round (active users with the judge role); replaces the panel."""
+    if round_ not in EVALUATED_ROUNDS:
+        raise CampaignError(_("Only the second round and the final have judges."))
+    if STAGE_ORDER.index(campaign.stage) > STAGE_ORDER.index(round_):
+        raise CampaignError(_("This round is closed."), field="judge_ids")
+    ids = set(user_ids)
+    judges = list(db.session.scalars(select(User).where(User.id.in_(ids))))
+    if len(judges) != len(ids) or any(j.role is not Role.JUDGE or not j.active for j in judges):
+        raise CampaignError(_("Only active judges can sit on a panel."), field="judge_ids")
+    begin_write()
+    db.session.execute(
+        JudgePanelMember.__table__.delete().where(
+            JudgePanelMember.campaign_id == campaign.id, JudgePanelMember.round == round_
+        )
+    )
+    for judge in judges:
+        db.session.add(JudgePanelMember(campaign_id=campaign.id, round=round_, user_id=judge.id))
+    record_audit(
+        "campaign.panel", "campaign", campaign.id,
+        after={"round": round_.value, "judges": sorted(ids)}, user=actor,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def campaigns_for_branch(branch_id: int) -> list[Campaign]:
+    """Campaigns the branch takes part in, newest first."""
+    query = select(Campaign).where(Campaign.branches.any(Branch.id == branch_id))
+    return list(db.session.scalars(query.order_by(Campaign.id.desc())))

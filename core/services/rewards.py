@@ -1,0 +1,118 @@
+"""The reward catalogue: what employees may exchange their points for."""
+
+from dataclasses import asdict, dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import AwardStatus, EntryKind, RedemptionStatus, Reward, RewardKind, User
+from core.services import DomainError
+from core.services.audit import record_audit, snapshot
+
+REWARD_FIELDS = ("name", "description", "kind", "cost", "stock", "active")
+NAME_MAX = 120
+
+
+class InvalidReward(DomainError):
+    """The reward's fields break a rule (message says which)."""
+
+
+@dataclass(frozen=True)
+class RewardFields:
+    """What an admin types for a reward; stock None means unlimited."""
+
+    name: str
+    description: str
+    kind: RewardKind
+    cost: int
+    stock: int | None
+    active: bool = True
+
+
+def _checked(fields: RewardFields) -> RewardFields:
+    name = (fields.name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        raise InvalidReward(_l("Give a name of at most %(n)d characters.", n=NAME_MAX))
+    if fields.cost is None or fields.cost <= 0:
+        raise InvalidReward(_l("The cost must be a whole number of points above zero."))
+    if fields.stock is not None and fields.stock < 0:
+        raise InvalidReward(_l("The stock cannot be negative."))
+    return RewardFields(
+        **{**asdict(fields), "name": name, "description": (fields.description or "").strip()}
+    )
+
+
+def create_reward(fields: RewardFields, actor: User | None) -> Reward:
+    """Add a reward to the catalogue, audited; commits."""
+    reward = Reward(**asdict(_checked(fields)))
+    db.session.add(reward)
+    db.session.flush()
+    record_audit(
+        "reward.create", "reward", reward.id, None, snapshot(reward, REWARD_FIELDS), user=actor
+    )
+    db.session.commit()
+    return reward
+
+
+def update_reward(reward: Reward, fields: RewardFields, actor: User | None) -> Reward:
+    """Change a reward (requests already made keep the cost they were made at); commits."""
+    checked = _checked(fields)
+    before = snapshot(reward, REWARD_FIELDS)
+    for name, value in asdict(checked).items():
+        setattr(reward, name, value)
+    record_audit(
+        "reward.update", "reward", reward.id, before, snapshot(reward, REWARD_FIELDS), user=actor
+    )
+    db.session.commit()
+    return reward
+
+
+def catalogue(active_only: bool = False) -> list[Reward]:
+    """The rewards, cheapest first; only the active ones when asked."""
+    query = select(Reward).order_by(Reward.cost, Reward.name, Reward.id)
+    if active_only:
+        query = query.where(Reward.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def reward_kind_labels() -> dict[RewardKind, str]:
+    """Translated names of the reward kinds from the two plans."""
+    return {
+        RewardKind.CASH_BONUS: _l("Cash bonus"),
+        RewardKind.GIFT_CARD: _l("Gift card or coupon"),
+        RewardKind.FREE_PRODUCT: _l("Free product or service"),
+        RewardKind.EVENT: _l("Event invitation"),
+        RewardKind.TRAINING: _l("Training"),
+        RewardKind.DAY_OFF: _l("Day off"),
+    }
+
+
+def entry_kind_label(kind: EntryKind) -> str:
+    """Translated name of a ledger entry kind."""
+    return {
+        EntryKind.EARNED: _l("Earned"),
+        EntryKind.BONUS: _l("Surprise bonus"),
+        EntryKind.REDEEMED: _l("Redeemed"),
+        EntryKind.ADJUSTMENT: _l("Adjustment"),
+        EntryKind.REVERSAL: _l("Reversal"),
+    }[kind]
+
+
+def redemption_status_label(status: RedemptionStatus) -> str:
+    """Translated name of a redemption status."""
+    return {
+        RedemptionStatus.REQUESTED: _l("Requested"),
+        RedemptionStatus.APPROVED: _l("Approved"),
+        RedemptionStatus.REJECTED: _l("Rejected"),
+        RedemptionStatus.FULFILLED: _l("Fulfilled"),
+    }[status]
+
+
+def award_status_label(status: AwardStatus) -> str:
+    """Translated name of an award period status."""
+    return {
+        AwardStatus.DRAFT: _l("Draft"),
+        AwardStatus.PUBLISHED: _l("Published"),
+        AwardStatus.WITHDRAWN: _l("Withdrawn"),
+    }[status]

@@ -1,0 +1,142 @@
+"""Points admin: balances, the ledger, manual adjustments with a reason, rules."""
+
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import AuditEntry, EntryKind, PointsEntry, PointsRuleSet, Redemption
+from core.services.ledger import balance_of
+from core.services.rules import current_points_rules
+from tests.factories import give_points, make_employee, make_reward
+
+
+def test_list_shows_balances(admin_client):
+    give_points(make_employee(display_name="Zhang Wei"), 42)
+    db.session.commit()
+
+    text = admin_client.get("/admin/points").get_data(as_text=True)
+
+    assert "Zhang Wei" in text and "42" in text
+
+
+def test_adjustment_adds_a_ledger_entry_and_audit(admin_client):
+    employee = make_employee()
+    db.session.commit()
+
+    response = admin_client.post(
+        f"/admin/points/{employee.id}/adjust",
+        data={"adjust-amount": "15", "adjust-reason": "Helped at the fair"},
+    )
+
+    assert response.status_code == 302
+    entry = db.session.scalar(select(PointsEntry))
+    assert (entry.kind, entry.amount, entry.reason) == (
+        EntryKind.ADJUSTMENT,
+        15,
+        "Helped at the fair",
+    )
+    assert entry.actor_id is not None
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "points.adjust"))
+
+
+@pytest.mark.parametrize(
+    "amount, reason", [("10", ""), ("0", "Nothing"), ("", "No amount"), ("ten", "Words")]
+)
+def test_bad_adjustment_is_refused_and_kept(admin_client, amount, reason):
+    employee = make_employee()
+    db.session.commit()
+
+    response = admin_client.post(
+        f"/admin/points/{employee.id}/adjust",
+        data={"adjust-amount": amount, "adjust-reason": reason},
+    )
+
+    assert response.status_code == 400
+    assert db.session.scalar(select(PointsEntry)) is None
+
+
+def test_adjustment_cannot_overdraw(admin_client):
+    employee = make_employee()
+    give_points(employee, 5)
+    db.session.commit()
+
+    response = admin_client.post(
+        f"/admin/points/{employee.id}/adjust",
+        data={"adjust-amount": "-10", "adjust-reason": "Correction"},
+    )
+
+    assert response.status_code == 409
+    assert "Not enough points" in response.get_data(as_text=True)
+    assert balance_of(employee.id) == 5
+
+
+def test_admin_requests_a_reward_for_an_employee(admin_client):
+    employee = make_employee()
+    give_points(employee, 50)
+    reward = make_reward(cost=20)
+    db.session.commit()
+
+    response = admin_client.post(
+        f"/admin/points/{employee.id}/redeem", data={"redeem-reward_id": reward.id}
+    )
+
+    redemption = db.session.scalar(select(Redemption))
+    assert response.status_code == 302
+    assert (redemption.employee_id, redemption.cost) == (employee.id, 20)
+    assert redemption.requested_by_id is not None
+
+
+def test_manager_cannot_see_another_branch_ledger(manager_client, branch_b):
+    employee = make_employee(branch=branch_b)
+    db.session.commit()
+
+    assert manager_client.get(f"/admin/points/{employee.id}").status_code == 404
+
+
+def test_admin_saves_new_points_rules(admin_client):
+    response = admin_client.post(
+        "/admin/rules",
+        data={
+            "star1": "0",
+            "star2": "1",
+            "star3": "2",
+            "star4": "4",
+            "star5": "6",
+            "surprise_bonus": "8",
+        },
+    )
+
+    assert response.status_code == 302
+    assert current_points_rules().per_star == (0, 1, 2, 4, 6)
+
+
+def test_rules_that_shrink_per_star_are_refused(admin_client):
+    response = admin_client.post(
+        "/admin/rules",
+        data={
+            "star1": "5",
+            "star2": "1",
+            "star3": "2",
+            "star4": "4",
+            "star5": "6",
+            "surprise_bonus": "8",
+        },
+    )
+
+    assert response.status_code == 400
+    assert db.session.scalar(select(PointsRuleSet)) is None
+
+
+def test_manager_sees_rules_but_cannot_change_them(manager_client):
+    assert manager_client.get("/admin/rules").status_code == 200
+    assert manager_client.post("/admin/rules", data={}).status_code == 403
+
+
+def test_manager_points_list_has_only_own_branches(manager_client, branch_a, branch_b):
+    make_employee(branch=branch_a, display_name="Own Person")
+    make_employee(branch=branch_b, display_name="Foreign Person")
+    db.session.commit()
+
+    text = manager_client.get("/admin/points").get_data(as_text=True)
+
+    assert "Own Person" in text and "Foreign Person" not in text
