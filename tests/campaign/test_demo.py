@@ -1,0 +1,33 @@
+"""The demo campaign: seeded once with `flask seed-demo`, and walkable to the published stage."""
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.models import Campaign, CampaignStage, JudgePanelMember, Registration
+from core.services.campaign_results import published_winners
+from core.services.campaigns import advance_stage
+from core.services.demo import seed_demo
+
+
+def test_seed_demo_creates_one_registration_stage_campaign(app):
+    seed_demo()
+    seed_demo()
+    campaign = db.session.scalars(select(Campaign)).one()
+    assert campaign.stage is CampaignStage.REGISTRATION
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
+    assert db.session.scalar(select(func.count()).select_from(JudgePanelMember)) == 2
+
+
+def test_the_demo_campaign_walks_through_every_stage(app):
+    summary = seed_demo()
+    campaign = db.session.scalars(select(Campaign)).one()
+    stages = [advance_stage(campaign, None) for _ in range(4)]
+    assert stages[-1] is CampaignStage.PUBLISHED
+    assert len(published_winners()) == 1
+    assert any("judge@example.com" in note for note in summary.notes)
+
+
+def test_the_seed_demo_command_prints_the_campaign_accounts(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo campaign" in result.output and "manager@example.com" in result.output

@@ -1,0 +1,69 @@
+"""Published final winners: on the public selection wall, with a verifiable certificate."""
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import CampaignStage, StageResult
+from core.services.campaigns import advance_stage, register_employee
+from core.services.employees import issue_private_link
+from tests.campaign.conftest import rate
+from tests.factories import make_employee, make_user
+
+
+def _through_final(make_campaign, branch, publish: bool):
+    ann, bo = (
+        make_employee(branch=branch, display_name="Ann"),
+        make_employee(branch=branch, display_name="Bo"),
+    )
+    rate(ann, 5)
+    rate(bo, 3)
+    campaign = make_campaign([branch], name="Star 2026", winners=1)
+    for employee in (ann, bo):
+        register_employee(campaign, employee, "Helped")
+    for _ in range(4 if publish else 3):
+        advance_stage(campaign, None)
+    return campaign
+
+
+def test_the_wall_lists_published_winners_only(client, make_campaign, branch):
+    _through_final(make_campaign, branch, publish=True)
+    page = client.get("/stars/selection").get_data(as_text=True)
+    assert "Star 2026" in page and "Ann" in page and "Bo" not in page
+
+
+def test_an_unpublished_campaign_stays_off_the_wall(client, make_campaign, branch):
+    _through_final(make_campaign, branch, publish=False)
+    assert "Star 2026" not in client.get("/stars/selection").get_data(as_text=True)
+
+
+def test_a_winners_certificate_verifies(client, make_campaign, branch):
+    _through_final(make_campaign, branch, publish=True)
+    token = db.session.scalar(
+        select(StageResult.verification_token).where(
+            StageResult.passed.is_(True), StageResult.stage == CampaignStage.FINAL
+        )
+    )
+    verify = client.get(f"/stars/selection/verify/{token}")
+    assert verify.status_code == 200 and "Ann" in verify.get_data(as_text=True)
+    certificate = client.get(f"/stars/selection/verify/{token}/certificate")
+    assert certificate.status_code == 200 and "<svg" in certificate.get_data(as_text=True)
+
+
+def test_an_unknown_certificate_is_not_genuine(client, app):
+    assert client.get("/stars/selection/verify/forged").status_code == 404
+    assert client.get("/stars/selection/verify/forged/certificate").status_code == 404
+
+
+def test_admins_and_staff_are_pointed_to_the_published_wall(
+    client, login_as, make_campaign, branch
+):
+    campaign = _through_final(make_campaign, branch, publish=True)
+    ann = db.session.scalars(select(StageResult).filter_by(rank=1, stage=CampaignStage.FINAL)).one()
+    db.session.commit()
+    staff_page = urlsplit(issue_private_link(ann.employee)).path + f"/campaigns/{campaign.id}"
+    assert "/stars/selection" in client.get(staff_page).get_data(as_text=True)
+    login_as(make_user())
+    detail = client.get(f"/admin/campaigns/{campaign.id}")
+    assert detail.status_code == 200 and "/stars/selection" in detail.get_data(as_text=True)

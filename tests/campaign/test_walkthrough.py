@@ -1,0 +1,80 @@
+"""One campaign from creation to the public wall, through the web pages only."""
+
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Campaign, CampaignStage, Role
+from core.services.employees import issue_private_link
+from tests.campaign.conftest import rate
+from tests.factories import make_employee, make_user
+
+
+def _campaign_form(branch) -> dict:
+    today = date.today()
+    weights = {"w_preliminary_customer": "100", "w_second_customer": "40",
+               "w_second_supervisor": "20", "w_second_colleagues": "20", "w_second_judges": "20",
+               "w_final_customer": "30", "w_final_supervisor": "15", "w_final_colleagues": "15",
+               "w_final_self": "10", "w_final_judges": "30"}  # fmt: skip
+    return {
+        "name": "Walkthrough", "branch_ids": [branch.id],
+        "starts_on": (today - timedelta(days=5)).isoformat(),
+        "ends_on": (today + timedelta(days=5)).isoformat(),
+        "min_ratings": "1", "preliminary_pass": "2", "second_pass": "2", "winners": "1",
+        "ballot_size": "1", "vote_threshold": "1", **weights,
+    }  # fmt: skip
+
+
+def test_a_campaign_runs_from_creation_to_the_wall(client, login_as, branch):
+    ann, bo = (make_employee(branch=branch, display_name=n) for n in ("Ann", "Bo"))
+    rate(ann, 4)
+    rate(bo, 4)
+    admin, manager = make_user(), make_user(Role.MANAGER, branches=[branch])
+    judge = make_user(Role.JUDGE)
+    db.session.commit()
+    pages = {e.display_name: urlsplit(issue_private_link(e)).path for e in (ann, bo)}
+
+    login_as(admin)
+    assert client.post("/admin/campaigns/new", data=_campaign_form(branch)).status_code == 302
+    campaign = db.session.scalars(select(Campaign)).one()
+    url = f"/admin/campaigns/{campaign.id}"
+    for round_ in ("second", "final"):
+        client.post(f"{url}/panel/{round_}", data={"judge_ids": [judge.id]})
+    for name, base in pages.items():
+        response = client.post(
+            f"{base}/campaigns/{campaign.id}/register", data={"highlights": name}
+        )
+        assert response.status_code == 302
+    for _ in range(2):
+        assert client.post(f"{url}/advance").status_code == 302
+    db.session.refresh(campaign)
+    assert campaign.stage is CampaignStage.SECOND
+
+    # Bo's colleagues, supervisor and judge all favour Bo in both rounds.
+    for _round in ("second", "final"):
+        ballot = {"candidate_ids": [bo.id]}
+        assert (
+            client.post(f"{pages['Ann']}/campaigns/{campaign.id}/ballot", data=ballot).status_code
+            == 302
+        )
+        client.post("/admin/logout")
+        login_as(manager)
+        scores = {"attitude": "10", "quality": "10", "efficiency": "10", "comment": "Great."}
+        assert client.post(f"{url}/evaluate/{bo.id}", data=scores).status_code == 302
+        client.post("/admin/logout")
+        login_as(judge)
+        db.session.refresh(campaign)
+        criteria = ("practical_skill", "adaptability", "teamwork") if _round == "second" else (
+            "overall_quality", "service_philosophy", "innovation")  # fmt: skip
+        marks = dict.fromkeys(criteria, "9")
+        assert client.post(f"/admin/judging/{campaign.id}/{bo.id}", data=marks).status_code == 302
+        client.post("/admin/logout")
+        login_as(admin)
+        assert client.post(f"{url}/advance").status_code == 302
+
+    db.session.refresh(campaign)
+    assert campaign.stage is CampaignStage.PUBLISHED
+    wall = client.get("/stars/selection").get_data(as_text=True)
+    assert "Walkthrough" in wall and "Bo" in wall and "Ann" not in wall
