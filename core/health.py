@@ -1,0 +1,48 @@
+"""Probes for load balancers: /healthz (the process answers), /readyz (the database answers)."""
+
+import logging
+
+from flask import Blueprint, Flask, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.extensions import db, limiter
+from core.security import no_store
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger("service_star.health")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@no_store
+def healthz():
+    """The process is up and serving requests."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@no_store
+def readyz():
+    """The database answers SELECT 1: 200, else 503 so the balancer sends traffic elsewhere."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except SQLAlchemyError as error:
+        log.warning("database not ready", extra={"fields": {"error": type(error).__name__}})
+        _discard_session()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _discard_session() -> None:
+    # A dead connection can make rollback itself fail; the pool replaces it next time.
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.invalidate()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
