@@ -1,0 +1,214 @@
+"""Leaderboard benchmark: 1,000 employees x 1,000,000 ratings on a temporary SQLite file.
+
+Prints the leaderboard time (target < 50 ms), the ranking itself (target < 10 ms), the
+rating insert throughput with aggregates on (verifications through
+count_verified_rating, one transaction each) and, for comparison, the naive GROUP BY
+over the ratings that the aggregates replace. Exit status 1 when a target is missed.
+
+    python bench/leaderboard.py [--ratings N] [--employees N] [--verifications N]
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from core import create_app  # noqa: E402
+from core.database import begin_write  # noqa: E402
+from core.extensions import db  # noqa: E402
+from core.models import EmployeePeriodStats, Rating, RatingStatus  # noqa: E402
+from core.services.leaderboard import leaderboard  # noqa: E402
+from core.services.ledger import count_verified_rating  # noqa: E402
+from core.services.stats_check import rebuild_aggregates  # noqa: E402
+from scoring.rankings import rank_employees  # noqa: E402
+from scoring.scores import EmployeeStatsRow, score_employees  # noqa: E402
+
+PERIOD = "2026-11"
+PREVIOUS = "2026-10"
+BRANCHES = 20
+DIMENSIONS = ("attitude", "skill", "efficiency")
+LEADERBOARD_TARGET_MS = 50
+RANKING_TARGET_MS = 10
+
+# One rating per n: the employee cycles, every tenth round falls in the previous month,
+# and better employees (higher id modulo 40) get more fives.
+RATINGS_SQL = """
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < :count),
+draws AS (SELECT n, n % :employees + 1 AS employee, abs(random()) % 100 AS r FROM seq)
+INSERT INTO rating (employee_id, branch_id, period_key, status, submission_key, overall,
+    score, comment, surprise_status, surprise_text, consent_contact, locale, client_hash,
+    created_at, verified_at, hidden_reason, reply, dispute_status, dispute_reason)
+SELECT employee, (employee - 1) % :branches + 1,
+    CASE WHEN n / :employees % 10 = 0 THEN :previous ELSE :period END,
+    'verified', 'bench-' || n, overall, overall, '', 'none', '', 0, 'en', '',
+    '2026-11-15 08:00:00', '2026-11-15 08:01:00', '', '', 'none', ''
+FROM (SELECT n, employee, CASE
+        WHEN r < 20 + employee % 40 THEN 5 WHEN r < 70 + employee % 20 THEN 4
+        WHEN r < 92 THEN 3 WHEN r < 97 THEN 2 ELSE 1 END AS overall FROM draws)
+"""
+
+# The EARNED entries the verifications would have written, with the default rules.
+LEDGER_SQL = """
+INSERT INTO points_entry (employee_id, amount, kind, source_key, reason, created_at)
+SELECT employee_id, CASE overall WHEN 5 THEN 5 WHEN 4 THEN 3 WHEN 3 THEN 1 ELSE 0 END,
+    'earned', 'rating:' || id, '', verified_at
+FROM rating
+"""
+
+DIMENSIONS_SQL = """
+INSERT INTO employee_period_dimension (employee_id, period_key, dimension, rating_count,
+    stars_sum)
+SELECT employee_id, period_key, :dimension, rating_count, overall_sum
+FROM employee_period_stats
+"""
+
+
+def milliseconds(action, repeat: int = 1) -> float:
+    """Median wall time of `action` in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def build(args) -> None:
+    """Schema, branches, employees, ratings and their ledger; aggregates by `scores rebuild`."""
+    db.create_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO branch (id, name, address, active, created_at) VALUES (?, ?, '', 1, ?)",
+            [(b, f"Branch {b}", "2026-01-01 00:00:00") for b in range(1, BRANCHES + 1)],
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO employee (id, branch_id, display_name, title, active, card_token, "
+            "disciplinary_flag, created_at) VALUES (?, ?, ?, '', 1, ?, 0, ?)",
+            [
+                (e, (e - 1) % BRANCHES + 1, f"Employee {e:04d}", f"BENCH{e:011d}",
+                 "2026-01-01 00:00:00")
+                for e in range(1, args.employees + 1)
+            ],
+        )  # fmt: skip
+        params = {
+            "count": args.ratings,
+            "employees": args.employees,
+            "branches": BRANCHES,
+            "period": PERIOD,
+            "previous": PREVIOUS,
+        }
+        sql = RATINGS_SQL
+        for name, value in params.items():
+            sql = sql.replace(f":{name}", repr(value) if isinstance(value, str) else str(value))
+        connection.exec_driver_sql(sql)
+        connection.exec_driver_sql(LEDGER_SQL)
+    begin_write()
+    rebuild_aggregates()
+    with db.engine.begin() as connection:
+        for dimension in DIMENSIONS:
+            connection.exec_driver_sql(DIMENSIONS_SQL.replace(":dimension", repr(dimension)))
+        connection.exec_driver_sql("ANALYZE")
+
+
+def naive_group_by() -> None:
+    """The leaderboard's numbers straight from the ratings: what the aggregates replace."""
+    db.session.execute(
+        select(
+            Rating.employee_id,
+            db.func.count(),
+            db.func.sum(Rating.score),
+            db.func.sum(db.case((Rating.overall >= 4, 1), else_=0)),
+        )
+        .where(Rating.status == RatingStatus.VERIFIED, Rating.period_key == PERIOD)
+        .group_by(Rating.employee_id)
+    ).all()
+    db.session.rollback()
+
+
+def period_rows() -> list[EmployeeStatsRow]:
+    """The period's aggregate rows as scoring takes them (for timing the pure part)."""
+    stats = EmployeePeriodStats
+    result = db.session.execute(
+        select(stats.employee_id, stats.branch_id, stats.rating_count, stats.score_sum,
+               stats.high_count).where(stats.period_key == PERIOD)
+    )  # fmt: skip
+    return [EmployeeStatsRow(e, f"Employee {e:04d}", b, c, s, h) for e, b, c, s, h in result]
+
+
+def verification_throughput(count: int) -> float:
+    """Verify `count` pending ratings one transaction each; ratings per second."""
+    with db.engine.begin() as connection:
+        first = connection.exec_driver_sql("SELECT max(id) FROM rating").scalar() + 1
+        connection.exec_driver_sql(
+            "INSERT INTO rating (employee_id, branch_id, period_key, status, submission_key, "
+            "overall, comment, surprise_status, surprise_text, consent_contact, locale, "
+            "client_hash, created_at, hidden_reason, reply, dispute_status, dispute_reason) "
+            "VALUES (?, ?, ?, 'pending', ?, ?, '', 'none', '', 0, 'en', '', "
+            "'2026-11-20 08:00:00', '', '', 'none', '')",
+            [(i % 1000 + 1, i % 1000 % BRANCHES + 1, PERIOD, f"pending-{i}", i % 5 + 1)
+             for i in range(count)],
+        )  # fmt: skip
+    start = time.perf_counter()
+    for rating_id in range(first, first + count):
+        begin_write()
+        rating = db.session.get(Rating, rating_id)
+        rating.status = RatingStatus.VERIFIED
+        count_verified_rating(rating)
+        db.session.commit()
+    return count / (time.perf_counter() - start)
+
+
+def report(label: str, value_ms: float, target_ms: float | None = None) -> bool:
+    verdict = "" if target_ms is None else (" PASS" if value_ms < target_ms else " FAIL")
+    target = "" if target_ms is None else f" (target < {target_ms} ms)"
+    print(f"{label:<44} {value_ms:9.2f} ms{target}{verdict}")
+    return target_ms is None or value_ms < target_ms
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ratings", type=int, default=1_000_000)
+    parser.add_argument("--employees", type=int, default=1_000)
+    parser.add_argument("--verifications", type=int, default=1_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                "SECRET_KEY": "bench-only-secret-key",
+                "TESTING": True,
+            }
+        )
+        with app.app_context():
+            start = time.perf_counter()
+            build(args)
+            print(
+                f"built {args.employees:,} employees x {args.ratings:,} ratings "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
+            rows = leaderboard(PERIOD)
+            stats = period_rows()
+            ok = report("leaderboard (3 queries, scores, ranks)", milliseconds(
+                lambda: leaderboard(PERIOD), 21), LEADERBOARD_TARGET_MS)  # fmt: skip
+            scores = score_employees(stats)
+            ok &= report("ranking itself (rank_employees)", milliseconds(
+                lambda: rank_employees(scores), 21), RANKING_TARGET_MS)  # fmt: skip
+            report("Bayesian scores (score_employees)", milliseconds(
+                lambda: score_employees(stats), 21))  # fmt: skip
+            report("naive GROUP BY over the ratings", milliseconds(naive_group_by, 3))
+            rate = verification_throughput(args.verifications)
+            print(f"{'verifications with aggregates on':<44} {rate:9.0f} ratings/s")
+            print(f"listed {len(rows)} employees; top: {rows[0].name} {rows[0].display_score}")
+            db.session.remove()
+            db.engine.dispose()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
