@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+# Known to everyone, so production refuses it (check_production).
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
