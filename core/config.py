@@ -112,7 +112,7 @@ def load_config(instance_path: str, env=None) -> dict:
 
 
 def check_production(config: dict) -> None:
-    """Refuse to run in production with a missing or development secret key."""
+    """Refuse to run in production with settings that are only safe on a laptop."""
     if config["ENV_NAME"] != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -120,4 +120,10 @@ def check_production(config: dict) -> None:
         raise ConfigError(
             "SECRET_KEY must be set to a long random value in production "
             "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    # The console backend writes phone numbers and one-time codes into the log.
+    if "sms" in config.get("VERIFY_METHODS", ()) and config.get("SMS_BACKEND") == "console":
+        raise ConfigError(
+            "SMS_BACKEND=console only logs messages: in production set SMS_BACKEND=webhook "
+            "(with SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET) or leave sms out of VERIFY_METHODS."
         )

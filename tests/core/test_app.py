@@ -19,3 +19,14 @@ def test_production_refuses_missing_or_default_secret(monkeypatch, key):
         monkeypatch.setenv("SECRET_KEY", key)
     with pytest.raises(ConfigError):
         create_app()
+
+
+def test_production_refuses_the_console_sms_backend(monkeypatch):
+    monkeypatch.setenv("SERVICE_STAR_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("VERIFY_METHODS", "email,sms")
+    monkeypatch.setenv("SMS_BACKEND", "console")
+    with pytest.raises(ConfigError, match="SMS_BACKEND"):
+        create_app()
+    monkeypatch.setenv("VERIFY_METHODS", "email,receipt")
+    assert create_app().config["ENV_NAME"] == "production"

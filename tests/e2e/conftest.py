@@ -80,6 +80,8 @@ def server_environment(app, smtp_port: int, redis_url: str) -> dict[str, str]:
     env.update(
         SERVICE_STAR_ENV="production",
         SECRET_KEY=E2E_SECRET_KEY,
+        # Production refuses the console SMS backend; the browser flows verify by email.
+        VERIFY_METHODS="email,receipt",
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         PUBLIC_BASE_URL=app.config["PUBLIC_BASE_URL"],
         RATELIMIT_STORAGE_URI=redis_url,
