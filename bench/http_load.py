@@ -113,6 +113,8 @@ def app_environment(database_url: str) -> dict:
         SESSION_COOKIE_SECURE="0",
         RATELIMIT_STORAGE_URI=REDIS_URL,
         RATING_POST_LIMIT=UNLIMITED,
+        # Production refuses the console SMS backend; the benchmark sends no codes.
+        VERIFY_METHODS="email,receipt",
     )
     return env
 

@@ -4,16 +4,11 @@ from flask_babel import gettext as _
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Branch, Employee, User
+from core.models import Employee, User
 from core.services.audit import record_audit, snapshot
+from core.services.employee_rules import checked_employee_fields
 from core.services.employees import (
     EMPLOYEE_FIELDS,
-    DuplicateEmployee,
-    InvalidEmployee,
-    UnknownBranch,
-    check_employee_fields,
-    clean,
-    find_existing_employee,
     issue_private_link,
 )
 from core.services.mail import send_mail
@@ -24,23 +19,9 @@ def update_employee(
     employee: Employee, branch_id: int, display_name: str, title: str, staff_no: str, actor: User
 ) -> Employee:
     """Change an employee's branch, name, title or staff number; commits."""
-    display_name, title, staff_no = clean(display_name), clean(title), clean(staff_no)
-    problems = check_employee_fields(display_name, title, staff_no)
-    if problems:
-        raise InvalidEmployee(" ".join(problems))
-    begin_write()
-    branch = db.session.get(Branch, branch_id)
-    if branch is None:
-        raise UnknownBranch(_("This branch does not exist."))
-    existing = find_existing_employee(branch.id, display_name, staff_no)
-    if existing is not None and existing.id != employee.id:
-        raise DuplicateEmployee(
-            _(
-                "%(name)s is already an employee of %(branch)s.",
-                name=display_name,
-                branch=branch.name,
-            )
-        )
+    branch, display_name, title, staff_no = checked_employee_fields(
+        branch_id, display_name, title, staff_no, editing=employee
+    )
     before = snapshot(employee, EMPLOYEE_FIELDS)
     employee.branch_id = branch.id
     employee.display_name, employee.title, employee.staff_no = display_name, title, staff_no or None

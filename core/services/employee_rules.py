@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from core.database import begin_write
 from core.extensions import db
 from core.models import Branch, Employee
 from core.services import DomainError
@@ -74,6 +75,28 @@ def duplicate_message(existing: Employee) -> str:
         branch=existing.branch.name,
         name=existing.display_name,
     )
+
+
+def checked_employee_fields(
+    branch_id: int, display_name: str, title: str, staff_no: str, editing: Employee | None = None
+) -> tuple[Branch, str, str, str]:
+    """The branch and cleaned fields of an employee to add or edit, in a write transaction.
+
+    Raises InvalidEmployee, UnknownBranch or DuplicateEmployee (another employee of the
+    branch is the same person; `editing` is the one being changed, not a duplicate).
+    """
+    display_name, title, staff_no = clean(display_name), clean(title), clean(staff_no)
+    problems = check_employee_fields(display_name, title, staff_no)
+    if problems:
+        raise InvalidEmployee(" ".join(problems))
+    begin_write()
+    branch = db.session.get(Branch, branch_id)
+    if branch is None:
+        raise UnknownBranch(_("This branch does not exist."))
+    existing = find_existing_employee(branch.id, display_name, staff_no)
+    if existing is not None and existing is not editing:
+        raise DuplicateEmployee(duplicate_message(existing))
+    return branch, display_name, title, staff_no
 
 
 def flush_refusing_duplicates() -> None:

@@ -5,12 +5,11 @@ core.services.employee_import; both are re-exported here, the one place to impor
 """
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Branch, Employee, RetiredCardToken, User
+from core.models import Employee, RetiredCardToken, User
 from core.services.audit import record_audit, snapshot
 from core.services.employee_import import (  # noqa: F401  (re-exported)
     CSV_COLUMNS,
@@ -26,6 +25,7 @@ from core.services.employee_rules import (  # noqa: F401  (re-exported)
     UnknownBranch,
     branch_named,
     check_employee_fields,
+    checked_employee_fields,
     clean,
     duplicate_message,
     find_existing_employee,
@@ -45,17 +45,9 @@ def add_employee(
     actor: User | None = None,
 ) -> Employee:
     """Add an employee with a fresh card token, refusing duplicates."""
-    display_name, title, staff_no = clean(display_name), clean(title), clean(staff_no)
-    problems = check_employee_fields(display_name, title, staff_no)
-    if problems:
-        raise InvalidEmployee(" ".join(problems))
-    begin_write()
-    branch = db.session.get(Branch, branch_id)
-    if branch is None:
-        raise UnknownBranch(_("This branch does not exist."))
-    existing = find_existing_employee(branch.id, display_name, staff_no)
-    if existing is not None:
-        raise DuplicateEmployee(duplicate_message(existing))
+    branch, display_name, title, staff_no = checked_employee_fields(
+        branch_id, display_name, title, staff_no
+    )
     employee = Employee(
         branch=branch,
         display_name=display_name,
