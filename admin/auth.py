@@ -5,6 +5,8 @@ UserSession row. Logging out or disabling the account deletes the row, so a
 copied cookie stops working at once.
 """
 
+import time
+
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +22,8 @@ from core.services.users import normalise_login_email
 
 # The session key under which the cookie carries the server-side session secret.
 SESSION_SID = "sid"
+# The session key of the last time (epoch seconds) the signed-in user made a request.
+SESSION_SEEN = "seen"
 # Pages of the admin blueprint that a stranger may open.
 PUBLIC_ENDPOINTS = {"admin.login"}
 
@@ -30,7 +34,18 @@ login_manager.login_message_category = "error"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return user_for_session(user_id, session.get(SESSION_SID))
+    if _idle_too_long():
+        return None
+    user = user_for_session(user_id, session.get(SESSION_SID))
+    if user is not None:
+        session[SESSION_SEEN] = int(time.time())
+    return user
+
+
+def _idle_too_long() -> bool:
+    """An admin desk left alone signs itself out; the time rides in the signed cookie."""
+    idle_limit = current_app.config.get("ADMIN_IDLE_MINUTES", 60) * 60
+    return time.time() - session.get(SESSION_SEEN, 0) > idle_limit
 
 
 def _login_email_key() -> str:
@@ -84,6 +99,7 @@ def login():
             # A new session at every login: nothing planted before it survives.
             session.clear()
             session[SESSION_SID] = start_session(user, request.user_agent.string)
+            session[SESSION_SEEN] = int(time.time())
             login_user(user)
             return redirect(target)
     status = 400 if form.errors else 200

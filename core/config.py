@@ -90,9 +90,11 @@ def load_config(instance_path: str, env=None) -> dict:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "service-star@localhost"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        # Admin sign-in: attempts per address and per email; hours a session lives.
+        # Admin sign-in: attempts per address and per email; hours a session lives at most,
+        # minutes it survives without a request.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10/minute"),
         "ADMIN_SESSION_HOURS": _int(env, "ADMIN_SESSION_HOURS", 12),
+        "ADMIN_IDLE_MINUTES": _int(env, "ADMIN_IDLE_MINUTES", 60),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024),

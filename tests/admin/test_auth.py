@@ -225,3 +225,20 @@ def test_old_sessions_expire(client, app):
     row.created_at = row.created_at - timedelta(hours=app.config["ADMIN_SESSION_HOURS"] + 1)
     db.session.commit()
     assert client.get("/admin/users").status_code == 302
+
+
+def test_idle_sessions_expire(client, app):
+    user = make_user(Role.ADMIN)
+    db.session.commit()
+    _login(client, user.email)
+    assert client.get("/admin/users").status_code == 200
+    idle = app.config["ADMIN_IDLE_MINUTES"] * 60
+    with client.session_transaction() as cookie_session:
+        cookie_session["seen"] -= idle - 30
+    # Still within the idle limit: the request keeps the session alive.
+    assert client.get("/admin/users").status_code == 200
+    with client.session_transaction() as cookie_session:
+        cookie_session["seen"] -= idle + 1
+    response = client.get("/admin/users")
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
