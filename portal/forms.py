@@ -2,13 +2,17 @@
 
 import re
 import secrets
+from functools import lru_cache
 
+from babel.support import Translations
 from flask import current_app
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
+from wtforms.i18n import messages_path
 from wtforms.validators import Length, Regexp, StopValidation, ValidationError
 
 COMMENT_MAX = 1000
@@ -23,6 +27,11 @@ DIMENSION_LABELS = {
     "Professional skill": _l("Professional skill"),
     "Efficiency": _l("Efficiency"),
 }
+
+
+def star_names() -> dict[int, str]:
+    """What a screen reader says for each star radio ("1 star" to "5 stars")."""
+    return {n: ngettext("%(num)d star", "%(num)d stars", n) for n in STARS}
 
 
 def new_submission_key() -> str:
@@ -43,8 +52,22 @@ def readable_text(form, field):
         raise ValidationError(_("Some characters could not be read. Please check this text."))
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> Translations:
+    """WTForms' own messages in one locale; the installed .mo files never change."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class CustomerForm(FlaskForm):
     """Base form: a field sent more than once is an error, never a silent pick."""
+
+    class Meta:
+        def get_translations(self, form):
+            # Flask-WTF re-reads and parses WTForms' catalogue in every request that
+            # builds a form; read it once per locale instead.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_catalogue(str(get_locale()))
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         super().process(formdata, obj, data, extra_filters, **kwargs)
@@ -137,13 +160,20 @@ class RatingForm(CustomerForm):
 
 def rating_form(**kwargs) -> RatingForm:
     """A RatingForm with one optional StarsField per configured dimension."""
+    dimensions = tuple(map(tuple, current_app.config["RATING_DIMENSIONS"]))  # hashable
+    return _rating_form_class(dimensions)(**kwargs)
 
+
+@lru_cache(maxsize=16)
+def _rating_form_class(dimensions: tuple[tuple[str, str], ...]) -> type[RatingForm]:
+    # One class per dimension set: building it (and WTForms' field list) per request
+    # cost more than the rest of the form. Labels stay lazy, so the locale is per request.
     class ConfiguredRatingForm(RatingForm):
         pass
 
-    for key, label in current_app.config["RATING_DIMENSIONS"]:
+    for key, label in dimensions:
         setattr(ConfiguredRatingForm, f"dim_{key}", StarsField(DIMENSION_LABELS.get(label, label)))
-    return ConfiguredRatingForm(**kwargs)
+    return ConfiguredRatingForm
 
 
 class EmailCodeForm(CustomerForm):

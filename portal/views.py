@@ -39,7 +39,7 @@ from portal.device import (
     remember_device,
     remembered_customer,
 )
-from portal.forms import new_submission_key, rating_form
+from portal.forms import new_submission_key, rating_form, star_names
 
 # Status of the clear page shown for a card that cannot be rated (texts in card_state.html).
 CARD_STATUS = {"unknown": 404, "retired": 410, "inactive": 404}
@@ -130,7 +130,9 @@ def card(token: str):
     if request.method == "GET" or form.submission_key.errors:
         form.submission_key.data = new_submission_key()
     status = 200 if request.method == "GET" else 422
-    return render_template("portal/card.html", employee=employee, form=form), status
+    # The star names once per page, not once per radio of every dimension.
+    page = render_template("portal/card.html", employee=employee, form=form, names=star_names())
+    return page, status
 
 
 @bp.get("/C/<token>/photo")
