@@ -1,6 +1,6 @@
 """The audit log viewer: admins filter changes by user, action, target type and date."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import render_template, request
 from sqlalchemy import select
@@ -9,13 +9,10 @@ from admin import bp
 from admin.access import admin_required
 from admin.forms import AuditFilterForm, to_choices
 from core.extensions import db
+from core.localtime import local_midnight
 from core.models import AuditEntry, User
 
 PER_PAGE = 50
-
-
-def _day_start(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def audit_query(form: AuditFilterForm):
@@ -28,9 +25,11 @@ def audit_query(form: AuditFilterForm):
     if form.target_type.data:
         query = query.where(AuditEntry.target_type == form.target_type.data.strip())
     if form.start.data:
-        query = query.where(AuditEntry.created_at >= _day_start(form.start.data))
+        query = query.where(AuditEntry.created_at >= local_midnight(form.start.data))
     if form.end.data:
-        query = query.where(AuditEntry.created_at < _day_start(form.end.data + timedelta(days=1)))
+        query = query.where(
+            AuditEntry.created_at < local_midnight(form.end.data + timedelta(days=1))
+        )
     return query
 
 

@@ -6,6 +6,7 @@ from flask import current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 from core.extensions import babel
+from core.localtime import local_time
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -91,6 +92,7 @@ def init_app(app) -> None:
         default_translation_directories=str(app.root_path + "/../translations"),
     )
     app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.add_template_filter(local_time)
     app.jinja_env.globals.update(
         language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
     )

@@ -9,13 +9,12 @@ employees are not listed; employees with a disciplinary flag are listed but not 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from core.extensions import db
+from core.localtime import local_midnight
 from core.models import (
     AwardCategory,
     AwardPeriod,
@@ -67,16 +66,9 @@ class Candidate:
         }
 
 
-def _local_midnight_utc(day: date) -> datetime:
-    zone = ZoneInfo(current_app.config["TIME_ZONE"])
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-
-
 def period_range(period: AwardPeriod) -> tuple[datetime, datetime]:
     """UTC [start, end) of the award period's local days, the last day included."""
-    return _local_midnight_utc(period.starts_on), _local_midnight_utc(
-        period.ends_on + timedelta(days=1)
-    )
+    return local_midnight(period.starts_on), local_midnight(period.ends_on + timedelta(days=1))
 
 
 def _rows(period: AwardPeriod):

@@ -3,13 +3,13 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from core.extensions import db
+from core.localtime import site_zone
 from core.models import (
     Employee,
     EmployeePeriodDimension,
@@ -46,7 +46,7 @@ def _in(column, branch_ids: set[int] | None):
 
 def period_days(key: str) -> list[date]:
     """The local calendar days of the period `key`."""
-    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    zone = site_zone()
     start, end = period_bounds(key, current_app.config["TIME_ZONE"])
     first, last = start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone)
     return [first + timedelta(days=n) for n in range((last.date() - first).days + 1)]
@@ -54,7 +54,7 @@ def period_days(key: str) -> list[date]:
 
 def ratings_per_day(key: str, branch_ids: set[int] | None) -> list[tuple[date, int]]:
     """Verified ratings of the period counted by the local day they were given."""
-    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    zone = site_zone()
     created = db.session.scalars(
         select(Rating.created_at).where(
             Rating.period_key == key,

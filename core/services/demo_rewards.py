@@ -1,12 +1,12 @@
 """Demo rewards, redemption requests and a published Service Star, for the wall of fame."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from core.extensions import db
+from core.localtime import site_zone
 from core.models import AwardPeriod, Employee, Reward, RewardKind
 from core.services import DomainError
 from core.services.award_candidates import candidates
@@ -52,7 +52,7 @@ def _seed_requests(rewards: list[Reward]) -> int:
 def _seed_award() -> AwardPeriod | None:
     """Last period's award, its winners the top candidates, published."""
     config = current_app.config
-    zone = ZoneInfo(config["TIME_ZONE"])
+    zone = site_zone()
     start, end = period_bounds(previous_period_key(current_period_key()), config["TIME_ZONE"])
     first, last = start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone)
     period = create_period(f"Service Star {first:%Y-%m}", first, last.date(), None)

@@ -44,10 +44,12 @@ def test_audit_values_are_made_json_safe(app):
         ("", {"branch.create", "branch.update", "user.disable"}),
     ],
 )
-def test_admin_filters_the_audit_log(admin_client, query, expected):
-    _entry("branch.create", when=datetime(2026, 11, 1, 9, tzinfo=UTC))
-    _entry("branch.update", when=datetime(2026, 11, 2, 23, tzinfo=UTC))
-    _entry("user.disable", target_type="user", when=datetime(2026, 11, 3, tzinfo=UTC))
+def test_admin_filters_the_audit_log(app, admin_client, query, expected):
+    # Days are the site's (UTC+8 here): each entry's local day differs from its UTC day.
+    app.config["TIME_ZONE"] = "Asia/Shanghai"
+    _entry("branch.create", when=datetime(2026, 11, 1, 9, tzinfo=UTC))  # 11-01 17:00 local
+    _entry("branch.update", when=datetime(2026, 11, 1, 17, tzinfo=UTC))  # 11-02 01:00 local
+    _entry("user.disable", target_type="user", when=datetime(2026, 11, 2, 20, tzinfo=UTC))
     db.session.commit()
     response = admin_client.get(f"/admin/audit?{query}")
     assert response.status_code == 200

@@ -1,6 +1,6 @@
 """Follow-ups (回访): the manager's list, deadlines, overdue highlighting, state changes."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,6 +25,17 @@ def test_list_shows_contact_due_dates_and_overdue(manager_client, branch_a):
     page = response.get_data(as_text=True)
     assert f'/admin/followups/{fresh.id}"' in page and f'/admin/followups/{late.id}"' in page
     assert page.count('class="overdue"') == 1
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"), [("Asia/Shanghai", "2026-12-01 02:30"), ("UTC", "2026-11-30 18:30")]
+)
+def test_deadlines_are_shown_in_the_site_time_zone(app, manager_client, branch_a, zone, shown):
+    app.config["TIME_ZONE"] = zone
+    task = make_followup(branch_a, contact_due_at=datetime(2026, 11, 30, 18, 30, tzinfo=UTC))
+    db.session.commit()
+    page = manager_client.get(f"/admin/followups/{task.id}").get_data(as_text=True)
+    assert shown in page and f"{zone} time zone" in page
 
 
 def test_list_hides_other_branches(manager_client, branch_b):
