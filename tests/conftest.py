@@ -27,29 +27,50 @@ BASE_CONFIG = {
 
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
-    """Create the schema once; each test gets a copy (SQLite) or a truncated schema (PostgreSQL)."""
+    """Create the schema once; each test gets a copy (SQLite) or an emptied schema (PostgreSQL)."""
     if ON_POSTGRES:
         app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
         with app.app_context():
             db.drop_all()
             db.create_all()
             db.engine.dispose()
-        return TEST_DATABASE_URL
+        engine = create_engine(TEST_DATABASE_URL)
+        yield PostgresReset(engine)
+        engine.dispose()
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         db.create_all()
         db.engine.dispose()
-    return path
+    yield path
+
+
+class PostgresReset:
+    """Empties every table and restarts every id sequence, in one round trip.
+
+    DELETE rather than TRUNCATE: on tables this small, TRUNCATE of all 35 costs about
+    100 ms a test (each table gets a new file), DELETE a few.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        with engine.connect() as connection:
+            sequences = connection.execute(
+                text("SELECT quote_ident(sequence_name) FROM information_schema.sequences")
+            ).scalars()
+            restarts = [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+        deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+        self.sql = "; ".join(deletes + restarts)
+
+    def __call__(self) -> None:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(self.sql)
 
 
 def fresh_database_url(template_database, tmp_path) -> str:
     if ON_POSTGRES:
-        engine = create_engine(TEST_DATABASE_URL)
-        with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        template_database()
         return TEST_DATABASE_URL
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(template_database, path)
