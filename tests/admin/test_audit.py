@@ -81,3 +81,11 @@ def test_audit_log_is_paged(admin_client):
 def test_bad_audit_date_is_a_400(admin_client):
     response = admin_client.get("/admin/audit?start=yesterday")
     assert response.status_code == 400
+
+
+def test_audit_values_read_as_words(admin_client):
+    record_audit("employee.update", "employee", 1, {"photo": None, "active": True}, {"ids": [3, 4]})
+    db.session.commit()
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "<strong>photo</strong> —" in page and "<strong>active</strong> yes" in page
+    assert "<strong>ids</strong> 3, 4" in page and "None" not in page and "True" not in page
