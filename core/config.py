@@ -53,6 +53,8 @@ def load_config(instance_path: str, env=None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SUPPORTED_LOCALES": ("en", "zh_CN"),
         "TIME_ZONE": env.get("TIME_ZONE", "Asia/Shanghai"),
+        # Werkzeug's scrypt. Not read from the environment: only the tests lower it.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PERIOD_KIND": env.get("PERIOD_KIND", "month"),
         # "overall=2,attitude=1,skill=1"; empty = overall and each RATING_DIMENSIONS key weigh 1.
         "RATING_WEIGHTS": env.get("RATING_WEIGHTS", ""),

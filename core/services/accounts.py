@@ -17,6 +17,7 @@ from core.services.users import (
     MIN_PASSWORD_LENGTH,
     WeakPassword,
     create_user,
+    hash_password,
     normalise_login_email,
 )
 
@@ -110,7 +111,7 @@ def update_account(user: User, name, role: Role, branch_ids, actor: User, passwo
     user.name, user.role, user.branches = name, role, _branches(branch_ids)
     after = snapshot(user, USER_FIELDS)
     if password:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
         db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
         after["password_changed"] = True
     record_audit("user.update", "user", user.id, before, after, user=actor)

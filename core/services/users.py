@@ -1,5 +1,6 @@
 """Admin-area accounts."""
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -22,6 +23,11 @@ def normalise_login_email(email: str) -> str:
     return email.strip().lower()
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (salted, slow: PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def create_user(email: str, password: str, role: Role, name: str = "", branches=()) -> User:
     """Create an account with a hashed password; the caller commits."""
     email = normalise_login_email(email)
@@ -29,7 +35,7 @@ def create_user(email: str, password: str, role: Role, name: str = "", branches=
         raise WeakPassword(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise EmailTaken(f"An account for {email} exists already.")
-    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password))
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
     user.branches = list(branches)
     db.session.add(user)
     db.session.flush()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.config import load_config
 from core.extensions import db
 from core.models import Role, UserSession
 from core.services.accounts import set_account_active
@@ -33,10 +34,16 @@ def test_login_with_right_password_goes_to_dashboard(client, app):
     assert db.session.scalar(select(func.count(UserSession.id))) == 1
 
 
-def test_password_is_stored_hashed(app):
-    user = make_user(Role.ADMIN)
-    assert PASSWORD not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+def test_password_is_stored_hashed_with_scrypt_by_default(make_app):
+    assert load_config("/tmp")["PASSWORD_HASH_METHOD"] == "scrypt"
+    app = make_app(PASSWORD_HASH_METHOD="scrypt")
+    with app.app_context():
+        user = make_user(password=PASSWORD)
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("scrypt:")
+        login = {"email": user.email, "password": PASSWORD}
+        db.session.commit()
+    assert app.test_client().post("/admin/login", data=login).status_code == 302
 
 
 @pytest.mark.parametrize(
