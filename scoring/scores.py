@@ -9,7 +9,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
 
@@ -141,8 +140,14 @@ def bayesian_score(
         raise ValueError(f"prior_weight must be a finite number >= 0, not {prior_weight!r}")
     if count == 0:
         return float(prior_mean)
-    weight = Fraction(prior_weight)
-    return float((weight * Fraction(prior_mean) + Fraction(score_sum)) / (weight + count))
+    # Exact as integer ratios (what Fraction does, without its per-step gcd), then one
+    # int / int division, which Python rounds correctly: a leaderboard scores thousands.
+    w_num, w_den = prior_weight.as_integer_ratio()
+    m_num, m_den = prior_mean.as_integer_ratio()
+    s_num, s_den = score_sum.as_integer_ratio()
+    # (w * m + s) / (w + count), every denominator multiplied out.
+    numerator = w_num * m_num * s_den + s_num * w_den * m_den
+    return numerator / (m_den * s_den * (w_num + count * w_den))
 
 
 def period_mean(total_count: int, total_score_sum: float, default: float = 3.0) -> float:
@@ -168,19 +173,22 @@ def score_employees(
         raise ValueError(f"min_count must be >= 0, not {min_count}")
     rows = list(rows)
     prior = period_mean(sum(r.count for r in rows), math.fsum(r.score_sum for r in rows))
-    return [
-        EmployeeScore(
-            employee_id=r.employee_id,
-            name=r.name,
-            branch_id=r.branch_id,
-            count=r.count,
-            mean=r.stats.mean,
-            score=bayesian_score(r.count, r.score_sum, prior, prior_weight),
-            high_share=r.stats.high_share,
-            eligible=r.count >= min_count,
+    scores = []
+    for r in rows:
+        stats = r.stats
+        scores.append(
+            EmployeeScore(
+                employee_id=r.employee_id,
+                name=r.name,
+                branch_id=r.branch_id,
+                count=r.count,
+                mean=stats.mean,
+                score=bayesian_score(r.count, r.score_sum, prior, prior_weight),
+                high_share=stats.high_share,
+                eligible=r.count >= min_count,
+            )
         )
-        for r in rows
-    ]
+    return scores
 
 
 def normalise_score(score: float) -> float:

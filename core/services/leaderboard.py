@@ -99,9 +99,9 @@ def _scored(key: str) -> list[_Listed]:
         (EmployeeStatsRow(*row[:6]) for row in rows), settings.prior_weight, settings.min_count
     )
     return [
-        _Listed(score, row.name, row.disciplinary_flag)
-        for score, row in zip(scores, rows, strict=True)
-        if row.active
+        _Listed(score, branch_name, barred)
+        for score, (*_, branch_name, active, barred) in zip(scores, rows, strict=True)
+        if active
     ]
 
 
