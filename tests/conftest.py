@@ -28,27 +28,6 @@ BASE_CONFIG = {
 }
 
 
-@pytest.fixture(scope="session")
-def template_database(tmp_path_factory):
-    """Create the schema once; each test gets a copy (SQLite) or an emptied schema (PostgreSQL)."""
-    if ON_POSTGRES:
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
-        with app.app_context():
-            db.drop_all()
-            db.create_all()
-            db.engine.dispose()
-        engine = create_engine(TEST_DATABASE_URL)
-        yield PostgresReset(engine)
-        engine.dispose()
-        return
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    yield path
-
-
 class PostgresReset:
     """Empties every table and restarts every id sequence, in one round trip.
 
@@ -71,24 +50,53 @@ class PostgresReset:
             connection.exec_driver_sql(self.sql)
 
 
-def fresh_database_url(template_database, tmp_path) -> str:
+def _create_schema(url: str) -> None:
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def fresh_database(tmp_path_factory):
+    """fresh_database(tmp_path) -> the URL of an empty database with the schema.
+
+    The schema is created once. SQLite: each test gets a copy of that file in its
+    tmp_path. PostgreSQL: each test empties the one TEST_DATABASE_URL.
+    """
     if ON_POSTGRES:
-        template_database()
-        return TEST_DATABASE_URL
-    path = tmp_path / "test.sqlite3"
-    shutil.copyfile(template_database, path)
-    return f"sqlite:///{path}"
+        _create_schema(TEST_DATABASE_URL)
+        engine = create_engine(TEST_DATABASE_URL)
+        reset = PostgresReset(engine)
+
+        def emptied(tmp_path) -> str:
+            reset()
+            return TEST_DATABASE_URL
+
+        yield emptied
+        engine.dispose()
+        return
+    template = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _create_schema(f"sqlite:///{template}")
+
+    def copied(tmp_path) -> str:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+
+    yield copied
 
 
 @pytest.fixture
-def make_app(template_database, tmp_path):
+def make_app(fresh_database, tmp_path):
     """Build an app on a fresh database, with extra config for this test."""
     apps = []
 
     def factory(**overrides):
         config = {
             **BASE_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": fresh_database_url(template_database, tmp_path)
+            "SQLALCHEMY_DATABASE_URI": fresh_database(tmp_path)
             if not apps
             else apps[0].config["SQLALCHEMY_DATABASE_URI"],
             **overrides,

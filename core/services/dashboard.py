@@ -2,14 +2,14 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from core.extensions import db
-from core.localtime import site_zone
+from core.localtime import period_days, site_zone
 from core.models import (
     Employee,
     EmployeePeriodDimension,
@@ -24,7 +24,6 @@ from core.models import (
 from core.services.followups import overdue_count
 from core.services.leaderboard import LeaderboardRow, leaderboard
 from core.services.moderation import open_disputes, open_surprise_claims
-from scoring.periods import period_bounds
 
 TOP_SIZE = 5
 
@@ -42,14 +41,6 @@ class Tasks:
 
 def _in(column, branch_ids: set[int] | None):
     return true() if branch_ids is None else column.in_(sorted(branch_ids) or [0])
-
-
-def period_days(key: str) -> list[date]:
-    """The local calendar days of the period `key`."""
-    zone = site_zone()
-    start, end = period_bounds(key, current_app.config["TIME_ZONE"])
-    first, last = start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone)
-    return [first + timedelta(days=n) for n in range((last.date() - first).days + 1)]
 
 
 def ratings_per_day(key: str, branch_ids: set[int] | None) -> list[tuple[date, int]]:

@@ -1,12 +1,9 @@
 """Demo rewards, redemption requests and a published Service Star, for the wall of fame."""
 
-from datetime import timedelta
-
-from flask import current_app
 from sqlalchemy import select
 
 from core.extensions import db
-from core.localtime import site_zone
+from core.localtime import period_days
 from core.models import AwardPeriod, Employee, Reward, RewardKind
 from core.services import DomainError
 from core.services.award_candidates import candidates
@@ -14,7 +11,7 @@ from core.services.awards import add_winner, create_period, publish_period
 from core.services.leaderboard import current_period_key
 from core.services.redemptions import request_redemption
 from core.services.rewards import RewardFields, create_reward
-from scoring.periods import period_bounds, previous_period_key
+from scoring.periods import previous_period_key
 
 DEMO_REWARDS = [
     ("电影票两张 Two cinema tickets", RewardKind.GIFT_CARD, 20, 30),
@@ -51,11 +48,8 @@ def _seed_requests(rewards: list[Reward]) -> int:
 
 def _seed_award() -> AwardPeriod | None:
     """Last period's award, its winners the top candidates, published."""
-    config = current_app.config
-    zone = site_zone()
-    start, end = period_bounds(previous_period_key(current_period_key()), config["TIME_ZONE"])
-    first, last = start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone)
-    period = create_period(f"Service Star {first:%Y-%m}", first, last.date(), None)
+    days = period_days(previous_period_key(current_period_key()))
+    period = create_period(f"Service Star {days[0]:%Y-%m}", days[0], days[-1], None)
     for category in period.categories:
         ranked = [c for c in candidates(category) if c.rank is not None]
         if ranked:
