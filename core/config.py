@@ -74,6 +74,8 @@ def load_config(instance_path: str, env=None) -> dict:
         # Customer feedback (portal): "key:Label,key:Label"; empty = the three default criteria.
         "RATING_DIMENSIONS": _dimensions(env.get("RATING_DIMENSIONS", "")),
         "PENDING_RATING_HOURS": _int(env, "PENDING_RATING_HOURS", 24),
+        # Rendered card pages kept per worker (portal/card_page.py); 0 turns it off.
+        "CARD_PAGE_CACHE_SIZE": _int(env, "CARD_PAGE_CACHE_SIZE", 2048),
         "FOLLOWUP_CONTACT_HOURS": _int(env, "FOLLOWUP_CONTACT_HOURS", 24),
         "FOLLOWUP_RESOLVE_DAYS": _int(env, "FOLLOWUP_RESOLVE_DAYS", 15),
         "RECEIPT_CODE_DAYS": _int(env, "RECEIPT_CODE_DAYS", 30),

@@ -29,6 +29,7 @@ from core.services.identity import client_hash
 from core.services.leaderboard import current_period_key
 from core.services.photos import photos_dir
 from portal import bp
+from portal.card_page import fresh_card_page
 from portal.device import (
     ALREADY_KEY,
     DONE_KEY,
@@ -119,6 +120,8 @@ def card(token: str):
     if found.state != "active":
         return _card_refusal(found.state)
     employee = found.employee
+    if (page := fresh_card_page(employee)) is not None:
+        return page
     form = rating_form()
     if form.validate_on_submit():
         try:
