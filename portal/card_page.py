@@ -7,8 +7,9 @@ of the request, so it is rendered once with two random placeholders, and every r
 puts its own values in their place.
 
 An entry's key holds everything the page shows (name, title, branch, photo, token,
-locale, path), so an edit makes a new key and the old entry just ages out of the LRU:
-nothing has to be invalidated, in this worker or in any other.
+locale, path), read per request in one light query, so an edit makes a new key and
+the old entry just ages out of the LRU: nothing has to be invalidated, in this worker
+or in any other.
 """
 
 import secrets
@@ -20,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 
 from core.i18n import current_locale_code
 from core.models import Employee
+from core.services.cards import active_card_face, card_face, lookup_card
 from portal.device import pending_id
 from portal.forms import new_submission_key, rating_form, star_names
 
@@ -83,17 +85,8 @@ def _is_fresh_scan() -> bool:
     )
 
 
-def _content_key(employee: Employee) -> tuple:
-    return (
-        current_locale_code(),
-        request.path,
-        employee.id,
-        employee.card_token,
-        employee.display_name,
-        employee.title,
-        employee.photo,
-        employee.branch.name,
-    )
+def _content_key(face: tuple) -> tuple:
+    return (current_locale_code(), request.path, *face)
 
 
 def _render_with_slots(employee: Employee, pages: RenderedPages) -> str:
@@ -104,20 +97,34 @@ def _render_with_slots(employee: Employee, pages: RenderedPages) -> str:
     return render_template("portal/card.html", employee=employee, form=form, names=star_names())
 
 
-def fresh_card_page(employee: Employee) -> str | None:
-    """The card page for a fresh scan, with this request's token and key.
+def _rendered(token: str, key: tuple, pages: RenderedPages) -> str | None:
+    page = pages.get(key)
+    if page is not None:
+        return page
+    found = lookup_card(token)
+    if found.state != "active":
+        return None  # changed since the face was read: the view explains
+    page = _render_with_slots(found.employee, pages)
+    # Keyed by what was rendered, in case an edit landed between the two reads.
+    pages.put(_content_key(card_face(found.employee)), page)
+    return page
 
-    None when this request is not a fresh scan (the view renders it in full) or when
-    the cache is off.
+
+def fresh_card_page(token: str) -> str | None:
+    """The card page of a fresh scan of an active card, with this request's token and key.
+
+    None when the view must render it in full: not a fresh scan, a card that is
+    unknown, retired or inactive (the view explains which), or the cache is off.
     """
     pages = _pages()
     if pages is None or not _is_fresh_scan():
         return None
-    key = _content_key(employee)
-    page = pages.get(key)
+    face = active_card_face(token)
+    if face is None:
+        return None
+    page = _rendered(token, _content_key(face), pages)
     if page is None:
-        page = _render_with_slots(employee, pages)
-        pages.put(key, page)
+        return None
     if _csrf_enabled():
         page = page.replace(pages.csrf_slot, generate_csrf(), 1)
     return page.replace(pages.key_slot, new_submission_key(), 1)

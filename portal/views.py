@@ -110,32 +110,45 @@ def _store(employee: Employee, form):
     return redirect(url_for("portal.verify"))
 
 
-# Lowercase path too (typed by hand); registered second, so url_for builds "/C/".
-@bp.route("/c/<token>", methods=["GET", "POST"])
-@bp.route("/C/<token>", methods=["GET", "POST"])
-@no_referrer
-@limiter.limit(_rating_post_limit, methods=["POST"])
-def card(token: str):
-    found = lookup_card(token)
-    if found.state != "active":
-        return _card_refusal(found.state)
-    employee = found.employee
-    if (page := fresh_card_page(employee)) is not None:
-        return page
-    form = rating_form()
-    if form.validate_on_submit():
-        try:
-            return _store(employee, form)
-        except SelfRating as refusal:
-            form.overall.errors = [str(refusal)]
-    elif request.method == "GET":
-        _prefill(form, employee)
-    if request.method == "GET" or form.submission_key.errors:
-        form.submission_key.data = new_submission_key()
-    status = 200 if request.method == "GET" else 422
+def _card_page(employee: Employee, form, status: int):
     # The star names once per page, not once per radio of every dimension.
     page = render_template("portal/card.html", employee=employee, form=form, names=star_names())
     return page, status
+
+
+# Lowercase path too (typed by hand); registered second, so url_for builds "/C/".
+@bp.get("/c/<token>")
+@bp.get("/C/<token>")
+@no_referrer
+def card(token: str):
+    if (page := fresh_card_page(token)) is not None:
+        return page
+    found = lookup_card(token)
+    if found.state != "active":
+        return _card_refusal(found.state)
+    form = rating_form()
+    _prefill(form, found.employee)
+    form.submission_key.data = new_submission_key()
+    return _card_page(found.employee, form, 200)
+
+
+@bp.post("/c/<token>")
+@bp.post("/C/<token>")
+@no_referrer
+@limiter.limit(_rating_post_limit)
+def submit_card(token: str):
+    found = lookup_card(token)
+    if found.state != "active":
+        return _card_refusal(found.state)
+    form = rating_form()
+    if form.validate():
+        try:
+            return _store(found.employee, form)
+        except SelfRating as refusal:
+            form.overall.errors = [str(refusal)]
+    if form.submission_key.errors:
+        form.submission_key.data = new_submission_key()
+    return _card_page(found.employee, form, 422)
 
 
 @bp.get("/C/<token>/photo")

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from core.models import Employee, RetiredCardToken
+from core.models import Branch, Employee, RetiredCardToken
 
 CARD_PATH = "/C/"
 # Four light modules around the code, as the QR standard asks.
@@ -34,6 +34,24 @@ EMPLOYEE_BY_TOKEN = (
     select(Employee)
     .options(joinedload(Employee.branch, innerjoin=True))
     .where(Employee.card_token == bindparam("token"))
+)
+
+# What the card page shows of an employee: the whole content of a fresh scan's page.
+ACTIVE_CARD_FACE = (
+    select(
+        Employee.id,
+        Employee.card_token,
+        Employee.display_name,
+        Employee.title,
+        Employee.photo,
+        Branch.name,
+    )
+    .join(Branch, Employee.branch_id == Branch.id)
+    .where(
+        Employee.card_token == bindparam("token"),
+        Employee.active.is_(True),
+        Branch.active.is_(True),
+    )
 )
 
 
@@ -86,6 +104,32 @@ def lookup_card(token: str) -> CardLookup:
     if retired is not None:
         return CardLookup("retired", db.session.get(Employee, retired.employee_id))
     return CardLookup("unknown")
+
+
+def card_face(employee: Employee) -> tuple:
+    """What the card page shows of this employee, as active_card_face() reads it."""
+    return (
+        employee.id,
+        employee.card_token,
+        employee.display_name,
+        employee.title,
+        employee.photo,
+        employee.branch.name,
+    )
+
+
+def active_card_face(token: str) -> tuple | None:
+    """card_face() of the active employee behind a token, or None for any other card.
+
+    One plain query on a pooled connection, without the ORM: a fresh scan needs no more,
+    and it is most of the traffic.
+    """
+    token = normalise_token(token)
+    if token is None:
+        return None
+    with db.engine.connect() as connection:
+        row = connection.execute(ACTIVE_CARD_FACE, {"token": token}).first()
+    return tuple(row) if row is not None else None
 
 
 def _make_qr(url: str) -> qrcode.QRCode:

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from core.extensions import db
+from core.services.cards import active_card_face, card_face
 from portal.card_page import EXTENSION_KEY
 from tests.factories import make_employee
 from tests.portal.flow import FORM_KEY, all_ratings, card_path
@@ -114,3 +115,23 @@ def test_debug_mode_renders_every_time(make_app):
         db.session.commit()
         assert app.test_client().get(card_path(employee)).status_code == 200
         assert len(_cached_pages(app)) == 0
+
+
+def test_the_light_query_reads_what_the_page_shows(client, employee):
+    employee.photo = "alice.jpg"
+    db.session.commit()
+    assert active_card_face(employee.card_token.lower()) == card_face(employee)
+    employee.branch.active = False
+    db.session.commit()
+    assert active_card_face(employee.card_token) is None
+    assert active_card_face("not a token") is None
+
+
+def test_a_card_deactivated_between_the_two_reads_is_explained(client, employee, monkeypatch):
+    face = card_face(employee)  # as read just before the edit below
+    monkeypatch.setattr("portal.card_page.active_card_face", lambda token: face)
+    employee.active = False
+    db.session.commit()
+    response = client.get(card_path(employee))
+    assert response.status_code == 404
+    assert "Not taking ratings" in response.text
