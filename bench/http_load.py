@@ -152,8 +152,9 @@ def prepare_database(folder: Path) -> tuple[str, str]:
 
 
 def measure_app(url: str, token: str, seconds: int) -> dict:
-    """wrk figures for the card page and the submission of the app served at `url`."""
+    """wrk figures for the card page, the submission and /healthz of the app at `url`."""
     card_path = f"/C/{token}"
+    floor = wrk(url + "/healthz", seconds)
     card = wrk(url + card_path, seconds)
     with urllib.request.urlopen(url + card_path) as response:  # noqa: S310 (127.0.0.1)
         cookie = session_cookie(response.headers.get_all("Set-Cookie") or [])
@@ -163,7 +164,7 @@ def measure_app(url: str, token: str, seconds: int) -> dict:
         seconds,
         post={"WRK_PATH": card_path, "WRK_BODY": fields, "WRK_COOKIE": cookie},
     )
-    return {"card": card, "submit": submit}
+    return {"card": card, "submit": submit, "floor": floor}
 
 
 def measure_baseline(url: str, seconds: int) -> dict:
@@ -215,6 +216,13 @@ def report(app: dict, baseline: dict, in_process: dict, workers: int, seconds: i
             f"| {label} | {app[key]['rps']:.0f} | {baseline[key]['rps']:.0f} | {ratio:.2f} "
             f"| >= {target} ({verdict}) | {app[key]['bad']}/{baseline[key]['bad']} |"
         )
+    floor = app["floor"]["rps"] / baseline["card"]["rps"]
+    print()
+    print(
+        f"For scale: this app's /healthz (no database, no template, the same hooks, headers "
+        f"and log line as every page) reaches {app['floor']['rps']:.0f} req/s, "
+        f"{floor:.2f} of hello world."
+    )
     print()
     print(
         f"In-process test client: card page {in_process['card_ms']:.2f} ms, "

@@ -99,7 +99,9 @@ def load_config(instance_path: str, env=None) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10/minute"),
         "ADMIN_SESSION_HOURS": _int(env, "ADMIN_SESSION_HOURS", 12),
         "ADMIN_IDLE_MINUTES": _int(env, "ADMIN_IDLE_MINUTES", 60),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Off: they cost a storage round trip per limited request; a 429 still says
+        # Retry-After (core/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,6 +7,7 @@ service, so nothing is half-written: the session is rolled back here, the visito
 """
 
 import logging
+import time
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from core.database import discard_session
+from core.extensions import limiter
 from core.observability import describe_safely
 
 log = logging.getLogger("service_star.errors")
@@ -75,10 +77,28 @@ def is_database_unavailable(error: Exception) -> bool:
     return sqlstate in UNAVAILABLE_SQLSTATES or sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
 
 
+def _seconds_until_limit_resets() -> int | None:
+    """When the breached rate limit lets this client in again.
+
+    Only a 429 reads it: Flask-Limiter's X-RateLimit-* headers are off, because they cost
+    a round trip to the limit storage on every limited request (a tenth of a rating POST).
+    """
+    breached = limiter.current_limit
+    if breached is None:
+        return None
+    try:
+        return max(1, breached.reset_at - int(time.time()))
+    except Exception:  # the storage went away since the breach: no header, not a 500
+        return None
+
+
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code)
+    body, code, headers = render_error(error.code)
+    if code == 429 and (seconds := _seconds_until_limit_resets()) is not None:
+        headers["Retry-After"] = str(seconds)
+    return body, code, headers
 
 
 def handle_database_error(error: Exception):

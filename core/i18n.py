@@ -1,7 +1,9 @@
 """Locale selection: a remembered choice, else the browser's Accept-Language."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
@@ -85,10 +87,20 @@ def html_lang() -> str:
     return current_locale_code().replace("_", "-")
 
 
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def selected_locale() -> Locale:
+    """select_locale() as the Locale Flask-Babel wants, parsed once per code, not per request."""
+    return _parsed(select_locale())
+
+
 def init_app(app) -> None:
     babel.init_app(
         app,
-        locale_selector=select_locale,
+        locale_selector=selected_locale,
         default_translation_directories=str(app.root_path + "/../translations"),
     )
     app.add_url_rule("/lang/<code>", "set_language", set_language)

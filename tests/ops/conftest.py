@@ -1,5 +1,6 @@
 """Fixtures for operations tests: Redis when it answers, an app with probe routes, gunicorn."""
 
+import ipaddress
 import json
 import os
 import socket
@@ -56,9 +57,13 @@ def default_limit_apps(make_app):
 
 
 @pytest.fixture
-def unique_prefix():
-    """A rate-limit key prefix of its own, so tests sharing one Redis never meet."""
-    return f"test-{uuid.uuid4().hex}"
+def unique_address():
+    """A client address of its own, so tests sharing one Redis never share a counter.
+
+    Limits are counted per client address. (A key prefix per test would not do:
+    Flask-Limiter keeps the first RATELIMIT_KEY_PREFIX it reads for the whole process.)
+    """
+    return str(ipaddress.IPv4Address(0x0A000000 | uuid.uuid4().int % 0x1000000))
 
 
 def add_probe_routes(app) -> None:
