@@ -89,12 +89,18 @@ def _content_key(face: tuple) -> tuple:
     return (current_locale_code(), request.path, *face)
 
 
+def render_card_page(employee: Employee, form) -> str:
+    """The card page with this rating form, as it is (the view's path) or with slots."""
+    # The star names once per page, not once per radio of every dimension.
+    return render_template("portal/card.html", employee=employee, form=form, names=star_names())
+
+
 def _render_with_slots(employee: Employee, pages: RenderedPages) -> str:
     form = rating_form()
     if _csrf_enabled():
         form[form.meta.csrf_field_name].current_token = pages.csrf_slot
     form.submission_key.data = pages.key_slot
-    return render_template("portal/card.html", employee=employee, form=form, names=star_names())
+    return render_card_page(employee, form)
 
 
 def _rendered(token: str, key: tuple, pages: RenderedPages) -> str | None:

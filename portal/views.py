@@ -29,7 +29,7 @@ from core.services.identity import client_hash
 from core.services.leaderboard import current_period_key
 from core.services.photos import photos_dir
 from portal import bp
-from portal.card_page import fresh_card_page
+from portal.card_page import fresh_card_page, render_card_page
 from portal.device import (
     ALREADY_KEY,
     DONE_KEY,
@@ -40,7 +40,7 @@ from portal.device import (
     remember_device,
     remembered_customer,
 )
-from portal.forms import new_submission_key, rating_form, star_names
+from portal.forms import new_submission_key, rating_form
 
 # Status of the clear page shown for a card that cannot be rated (texts in card_state.html).
 CARD_STATUS = {"unknown": 404, "retired": 410, "inactive": 404}
@@ -110,12 +110,6 @@ def _store(employee: Employee, form):
     return redirect(url_for("portal.verify"))
 
 
-def _card_page(employee: Employee, form, status: int):
-    # The star names once per page, not once per radio of every dimension.
-    page = render_template("portal/card.html", employee=employee, form=form, names=star_names())
-    return page, status
-
-
 # Lowercase path too (typed by hand); registered second, so url_for builds "/C/".
 @bp.get("/c/<token>")
 @bp.get("/C/<token>")
@@ -129,7 +123,7 @@ def card(token: str):
     form = rating_form()
     _prefill(form, found.employee)
     form.submission_key.data = new_submission_key()
-    return _card_page(found.employee, form, 200)
+    return render_card_page(found.employee, form), 200
 
 
 @bp.post("/c/<token>")
@@ -148,7 +142,7 @@ def submit_card(token: str):
             form.overall.errors = [str(refusal)]
     if form.submission_key.errors:
         form.submission_key.data = new_submission_key()
-    return _card_page(found.employee, form, 422)
+    return render_card_page(found.employee, form), 422
 
 
 @bp.get("/C/<token>/photo")
