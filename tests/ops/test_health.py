@@ -83,4 +83,6 @@ def test_default_rate_limit_applies_to_ordinary_pages(default_limit_apps):
     # The control for the exemption above: the same limit does stop other pages.
     app = default_limit_apps("2 per minute")
     client = app.test_client()
-    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
+    responses = [client.get("/") for _ in range(3)]
+    assert [response.status_code for response in responses] == [200, 200, 429]
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 61
