@@ -22,7 +22,7 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take the site down. A new worker
 # imports the app again (about 1 s of CPU), so not too often: every 2,000 requests cost
-# 0.5 ms of CPU per request, a third of a card page; every 20,000 cost 0.05 ms.
+# 0.5 ms of CPU per request, more than half a card page; every 20,000 cost 0.05 ms.
 max_requests = 20000
 max_requests_jitter = 2000
 # Each worker opens its own database connections after the fork.

@@ -6,7 +6,8 @@ Both the app and the baseline (bench/baseline_app.py) run under gunicorn.conf.py
 same sync workers (2 per core) and are measured with wrk against 127.0.0.1 in the same run:
 - card page GET /C/<token> against a hello-world route (target ratio >= 0.5);
 - rating submission POST /C/<token> (stores a pending rating, CSRF checked) against a
-  route doing one SQLite insert and commit (target ratio >= 0.8).
+  route doing one SQLite insert and commit (target ratio >= 0.8);
+- for scale, the app's own /healthz against the same hello-world route.
 Everything runs as in production on SQLite, rate limits in Redis included; only the
 rating-post limit is raised (every request comes from one address: it would answer 429).
 It also prints the in-process test-client time per request, comparable on any machine.

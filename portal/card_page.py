@@ -64,9 +64,9 @@ def init_app(app) -> None:
 
 
 def _pages() -> RenderedPages | None:
-    pages = current_app.extensions.get(EXTENSION_KEY)
+    pages = current_app.extensions[EXTENSION_KEY]
     # Off where templates reload on change (debug), and when configured to 0.
-    if pages is None or pages.size <= 0 or current_app.jinja_env.auto_reload:
+    if pages.size <= 0 or current_app.jinja_env.auto_reload:
         return None
     return pages
 
