@@ -14,8 +14,8 @@ from tests.factories import make_employee, make_user
 
 def _through_final(make_campaign, branch, publish: bool):
     ann, bo = (
-        make_employee(branch=branch, display_name="Ann"),
-        make_employee(branch=branch, display_name="Bo"),
+        make_employee(branch=branch, display_name="Ann Lee"),
+        make_employee(branch=branch, display_name="Bo Chen"),
     )
     rate(ann, 5)
     rate(bo, 3)
@@ -30,7 +30,7 @@ def _through_final(make_campaign, branch, publish: bool):
 def test_the_wall_lists_published_winners_only(client, make_campaign, branch):
     _through_final(make_campaign, branch, publish=True)
     page = client.get("/stars/selection").get_data(as_text=True)
-    assert "Star 2026" in page and "Ann" in page and "Bo" not in page
+    assert "Star 2026" in page and "Ann Lee" in page and "Bo Chen" not in page
 
 
 def test_an_unpublished_campaign_stays_off_the_wall(client, make_campaign, branch):
@@ -46,7 +46,7 @@ def test_a_winners_certificate_verifies(client, make_campaign, branch):
         )
     )
     verify = client.get(f"/stars/selection/verify/{token}")
-    assert verify.status_code == 200 and "Ann" in verify.get_data(as_text=True)
+    assert verify.status_code == 200 and "Ann Lee" in verify.get_data(as_text=True)
     certificate = client.get(f"/stars/selection/verify/{token}/certificate")
     assert certificate.status_code == 200 and "<svg" in certificate.get_data(as_text=True)
 

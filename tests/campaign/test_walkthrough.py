@@ -28,7 +28,7 @@ def _campaign_form(branch) -> dict:
 
 
 def test_a_campaign_runs_from_creation_to_the_wall(client, login_as, branch):
-    ann, bo = (make_employee(branch=branch, display_name=n) for n in ("Ann", "Bo"))
+    ann, bo = (make_employee(branch=branch, display_name=n) for n in ("Ann Lee", "Bo Chen"))
     rate(ann, 4)
     rate(bo, 4)
     admin, manager = make_user(), make_user(Role.MANAGER, branches=[branch])
@@ -56,7 +56,9 @@ def test_a_campaign_runs_from_creation_to_the_wall(client, login_as, branch):
     for _round in ("second", "final"):
         ballot = {"candidate_ids": [bo.id]}
         assert (
-            client.post(f"{pages['Ann']}/campaigns/{campaign.id}/ballot", data=ballot).status_code
+            client.post(
+                f"{pages['Ann Lee']}/campaigns/{campaign.id}/ballot", data=ballot
+            ).status_code
             == 302
         )
         client.post("/admin/logout")
@@ -77,4 +79,4 @@ def test_a_campaign_runs_from_creation_to_the_wall(client, login_as, branch):
     db.session.refresh(campaign)
     assert campaign.stage is CampaignStage.PUBLISHED
     wall = client.get("/stars/selection").get_data(as_text=True)
-    assert "Walkthrough" in wall and "Bo" in wall and "Ann" not in wall
+    assert "Walkthrough" in wall and "Bo Chen" in wall and "Ann Lee" not in wall
