@@ -76,13 +76,8 @@ def _csrf_enabled() -> bool:
 
 
 def _is_fresh_scan() -> bool:
-    """A plain GET with nothing of this browser's to show: no draft, no message, no query."""
-    return (
-        request.method == "GET"
-        and not request.query_string
-        and pending_id() is None
-        and FLASHES_KEY not in session
-    )
+    """A scan with nothing of this browser's to show: no draft, no message, no query."""
+    return not request.query_string and pending_id() is None and FLASHES_KEY not in session
 
 
 def _content_key(face: tuple) -> tuple:
