@@ -17,8 +17,8 @@ from admin.forms import LoginForm
 from core.extensions import limiter, login_manager
 from core.i18n import safe_local_target
 from core.services import DomainError
-from core.services.accounts import authenticate, end_session, start_session, user_for_session
-from core.services.users import normalise_login_email
+from core.services.people.accounts import authenticate, end_session, start_session, user_for_session
+from core.services.people.users import normalise_login_email
 
 # The session key under which the cookie carries the server-side session secret.
 SESSION_SID = "sid"

@@ -11,8 +11,9 @@ from admin.scheme_forms import AwardPeriodForm, WinnerForm
 from core.extensions import db
 from core.models import AwardCategory, AwardPeriod, AwardWinner, Employee
 from core.services import DomainError
-from core.services.award_candidates import candidates
-from core.services.awards import (
+from core.services.awards.candidates import candidates
+from core.services.awards.certificates import certificate_view
+from core.services.awards.winners import (
     add_winner,
     create_period,
     latest_snapshot,
@@ -20,7 +21,6 @@ from core.services.awards import (
     remove_winner,
     withdraw_period,
 )
-from core.services.certificates import certificate_view
 
 SHOWN_CANDIDATES = 20
 

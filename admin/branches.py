@@ -11,7 +11,7 @@ from admin.forms import BranchForm, EmptyForm
 from core.extensions import db
 from core.models import Branch
 from core.services import DomainError
-from core.services.branches import create_branch, set_branch_active, update_branch
+from core.services.people.branches import create_branch, set_branch_active, update_branch
 
 
 @bp.get("/branches")

@@ -18,8 +18,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from admin.forms import MultiCheckboxField, to_choices
 from core.models.campaign import JUDGE_CRITERIA, CampaignStage
-from core.services.campaigns import HIGHLIGHTS_MAX, RANKED_STAGES, STAGE_SOURCES
-from core.services.evaluations import TEXT_MAX
+from core.services.campaign.evaluations import TEXT_MAX
+from core.services.campaign.registration import HIGHLIGHTS_MAX
+from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
 from scoring.composite import validate_weights
 
 SOURCE_LABELS = {

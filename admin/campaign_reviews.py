@@ -19,13 +19,13 @@ from admin.campaigns import campaign_or_404
 from core.extensions import db
 from core.models import Employee, Role, SelfEvaluation, SupervisorEvaluation
 from core.services import DomainError
-from core.services.campaigns import registration_of, round_candidates
-from core.services.evaluations import (
+from core.services.campaign.evaluations import (
     open_round,
     review_self_evaluation,
     save_supervisor_evaluation,
     self_evaluation_of,
 )
+from core.services.campaign.rounds import registration_of, round_candidates
 
 manager_required = roles_required(Role.MANAGER)
 SUPERVISOR_CRITERIA = ("attitude", "quality", "efficiency")

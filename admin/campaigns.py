@@ -21,24 +21,17 @@ from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services import DomainError
-from core.services.branches import branch_choices
-from core.services.campaign_results import (
+from core.services.campaign.registration import register_employee
+from core.services.campaign.results import (
     published_results,
     result_rows,
     snapshot_rows,
     stage_results,
 )
-from core.services.campaigns import (
-    RANKED_STAGES,
-    STAGE_SOURCES,
-    CampaignData,
-    advance_stage,
-    create_campaign,
-    panel_of,
-    register_employee,
-    set_panel,
-    update_campaign,
-)
+from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES, panel_of
+from core.services.campaign.setup import CampaignData, create_campaign, set_panel, update_campaign
+from core.services.campaign.stages import advance_stage
+from core.services.people.branches import branch_choices
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:

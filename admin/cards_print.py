@@ -7,7 +7,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from core.models import Employee
-from core.services.cards import card_qr_svg, card_short_text, card_url
+from core.services.people.cards import card_qr_svg, card_short_text, card_url
 
 CARDS_PER_SHEET_PAGE = 9  # 3 x 3 cards of 60 x 88 mm on A4 (static/css/print.css)
 

@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 
 from admin import bp
 from admin.access import login_required, visible_branch_ids
-from core.services.charts import Bar, bar_chart_svg
-from core.services.dashboard import (
+from admin.charts import Bar, bar_chart_svg
+from core.services.ratings.dashboard import (
     dimension_labels,
     dimension_means,
     ratings_per_day,
     top_and_bottom,
     waiting_tasks,
 )
-from core.services.leaderboard import current_period_key
+from core.services.ratings.leaderboard import current_period_key
 
 STARS_MAX = 5
 

@@ -13,9 +13,9 @@ from admin.forms import PhotoForm, SendLinkForm
 from core.extensions import db
 from core.models import Branch, Employee
 from core.services import DomainError
-from core.services.employee_profile import send_private_link, set_employee_photo
-from core.services.employees import issue_private_link, rotate_card_token
-from core.services.photos import photos_dir
+from core.services.people.employee_profile import send_private_link, set_employee_photo
+from core.services.people.employees import issue_private_link, rotate_card_token
+from core.services.people.photos import photos_dir
 
 
 @bp.post("/employees/<int:employee_id>/photo")

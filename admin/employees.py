@@ -25,11 +25,11 @@ from admin.forms import (
 from core.extensions import db
 from core.models import Branch, Employee
 from core.services import DomainError
-from core.services.branches import branch_choices
-from core.services.cards import card_url
 from core.services.csv_safe import safe_csv
-from core.services.employee_profile import update_employee
-from core.services.employees import (
+from core.services.people.branches import branch_choices
+from core.services.people.cards import card_url
+from core.services.people.employee_profile import update_employee
+from core.services.people.employees import (
     CSV_COLUMNS,
     add_employee,
     decode_csv,

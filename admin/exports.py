@@ -7,7 +7,7 @@ from admin import bp
 from admin.access import admin_required, staff_required, visible_branch_ids
 from core.extensions import db
 from core.models import AwardPeriod
-from core.services.awards import latest_snapshot
+from core.services.awards.winners import latest_snapshot
 from core.services.exports import ledger_csv, ratings_csv, results_csv
 
 

@@ -10,9 +10,9 @@ from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm, to_choices
 from core.extensions import db
 from core.models import Employee, Rating, RatingStatus
 from core.services import DomainError
-from core.services.branches import branch_choices, employee_choices
-from core.services.dashboard import dimension_labels
-from core.services.moderation import (
+from core.services.people.branches import branch_choices, employee_choices
+from core.services.ratings.dashboard import dimension_labels
+from core.services.ratings.moderation import (
     InboxFilter,
     confirm_surprise,
     decline_surprise,

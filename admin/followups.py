@@ -10,8 +10,8 @@ from admin.forms import FollowUpFilterForm, FollowUpForm
 from core.extensions import db
 from core.models import FollowUpState, FollowUpTask, utcnow
 from core.services import DomainError
-from core.services.dashboard import dimension_labels
-from core.services.followups import is_overdue, task_list, update_task
+from core.services.ratings.dashboard import dimension_labels
+from core.services.ratings.followups import is_overdue, task_list, update_task
 
 PER_PAGE = 50
 

@@ -18,7 +18,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.models import Role
-from core.services.users import MIN_PASSWORD_LENGTH
+from core.services.people.users import MIN_PASSWORD_LENGTH
 from scoring.periods import period_bounds
 
 

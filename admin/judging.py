@@ -12,8 +12,8 @@ from core.extensions import db
 from core.models import Campaign, Employee, JudgePanelMember, JudgeScore, Role
 from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
 from core.services import DomainError
-from core.services.campaigns import is_candidate, registration_of, round_candidates
-from core.services.evaluations import judge_conflict, on_panel, save_judge_score
+from core.services.campaign.evaluations import judge_conflict, on_panel, save_judge_score
+from core.services.campaign.rounds import is_candidate, registration_of, round_candidates
 
 judge_required = roles_required(Role.JUDGE)
 

@@ -10,10 +10,10 @@ from admin.scheme_forms import AdjustPointsForm, RedeemForm
 from core.extensions import db
 from core.models import Employee, Reward
 from core.services import DomainError
-from core.services.ledger import balance_of, ledger_for
-from core.services.points import adjust_employee_points, balances_of, staff_query
-from core.services.redemptions import redemptions_of, request_redemption
-from core.services.rewards import catalogue
+from core.services.points.balances import adjust_employee_points, balances_of, staff_query
+from core.services.points.ledger import balance_of, ledger_for
+from core.services.points.redemptions import redemptions_of, request_redemption
+from core.services.points.rewards import catalogue
 
 PER_PAGE = 50
 LEDGER_ROWS = 200

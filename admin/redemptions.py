@@ -10,7 +10,7 @@ from admin.forms import EmptyForm, ReasonForm
 from core.extensions import db
 from core.models import Redemption, RedemptionStatus
 from core.services import DomainError
-from core.services.redemptions import (
+from core.services.points.redemptions import (
     approve_redemption,
     fulfil_redemption,
     redemptions_query,

@@ -10,7 +10,7 @@ from admin.scheme_forms import RewardForm
 from core.extensions import db
 from core.models import Reward
 from core.services import DomainError
-from core.services.rewards import (
+from core.services.points.rewards import (
     RewardFields,
     award_status_label,
     catalogue,

@@ -8,7 +8,7 @@ from admin import bp
 from admin.access import admin_required, staff_required
 from admin.scheme_forms import RulesForm
 from core.services import DomainError
-from core.services.rules import (
+from core.services.points.rules import (
     current_points_rules,
     current_weights,
     save_points_rules,

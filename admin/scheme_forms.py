@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.models import RewardKind
-from core.services.rewards import reward_kind_labels
+from core.services.points.rewards import reward_kind_labels
 
 POINTS_LIMIT = 1_000_000
 

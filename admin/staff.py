@@ -9,7 +9,7 @@ from flask import abort, render_template
 from admin import staff_bp
 from admin.cards_print import card_view
 from core.extensions import limiter
-from core.services.employees import employee_for_secret
+from core.services.people.employees import employee_for_secret
 
 # Generous for a person, useless for guessing a 256-bit secret.
 STAFF_PAGE_LIMIT = "60/minute"

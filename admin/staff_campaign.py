@@ -18,7 +18,7 @@ from admin.staff import STAFF_PAGE_LIMIT
 from core.extensions import db, limiter
 from core.models import Campaign, CampaignStage, Employee, SelfEvaluationStatus
 from core.services import DomainError
-from core.services.ballots import (
+from core.services.campaign.colleague_votes import (
     ballot_choices,
     branch_tallies,
     cast_ballot,
@@ -26,21 +26,21 @@ from core.services.ballots import (
     may_vote,
     voting_round,
 )
-from core.services.campaign_results import published_results, snapshot_rows
-from core.services.campaigns import (
-    RANKED_STAGES,
-    campaigns_for_branch,
-    is_candidate,
-    register_employee,
-    registration_of,
-    round_candidates,
-)
-from core.services.employees import employee_for_secret
-from core.services.evaluations import (
+from core.services.campaign.evaluations import (
     accepted_self_evaluations,
     self_evaluation_of,
     submit_self_evaluation,
 )
+from core.services.campaign.registration import register_employee
+from core.services.campaign.results import published_results, snapshot_rows
+from core.services.campaign.rounds import (
+    RANKED_STAGES,
+    is_candidate,
+    registration_of,
+    round_candidates,
+)
+from core.services.campaign.setup import campaigns_for_branch
+from core.services.people.employees import employee_for_secret
 
 # A person submits a handful of forms; a burst means a script.
 STAFF_POST_LIMIT = "20/minute"

@@ -16,15 +16,15 @@ from admin.staff import STAFF_PAGE_LIMIT
 from core.extensions import db, limiter
 from core.models import AwardWinner, Employee, PointsEntry, Rating, Redemption, Reward
 from core.services import DomainError
-from core.services.awards import awards_of
-from core.services.dashboard import dimension_labels
-from core.services.employees import employee_for_secret
-from core.services.leaderboard import Standing, current_period_key, employee_standing
-from core.services.ledger import balance_of, ledger_for
-from core.services.redemptions import redemptions_of, request_redemption
-from core.services.rewards import catalogue
-from core.services.rules import current_points_rules
-from core.services.staff_feedback import dispute_rating, ratings_received, reply_to_rating
+from core.services.awards.winners import awards_of
+from core.services.people.employees import employee_for_secret
+from core.services.points.ledger import balance_of, ledger_for
+from core.services.points.redemptions import redemptions_of, request_redemption
+from core.services.points.rewards import catalogue
+from core.services.points.rules import current_points_rules
+from core.services.ratings.dashboard import dimension_labels
+from core.services.ratings.leaderboard import Standing, current_period_key, employee_standing
+from core.services.ratings.staff_replies import dispute_rating, ratings_received, reply_to_rating
 from scoring.points import PointsRules
 
 LEDGER_ROWS = 50

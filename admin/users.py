@@ -11,12 +11,12 @@ from admin.forms import EmptyForm, UserEditForm, UserForm, to_choices
 from core.extensions import db
 from core.models import Role, User
 from core.services import DomainError
-from core.services.accounts import (
+from core.services.people.accounts import (
     create_account,
     set_account_active,
     update_account,
 )
-from core.services.branches import branch_choices
+from core.services.people.branches import branch_choices
 
 
 @bp.get("/users")

@@ -23,9 +23,9 @@ from core import create_app  # noqa: E402
 from core.database import begin_write  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import EmployeePeriodStats, Rating, RatingStatus  # noqa: E402
-from core.services.leaderboard import leaderboard  # noqa: E402
-from core.services.ledger import count_verified_rating  # noqa: E402
-from core.services.stats_check import rebuild_aggregates  # noqa: E402
+from core.services.points.ledger import count_verified_rating  # noqa: E402
+from core.services.ratings.aggregates_check import rebuild_aggregates  # noqa: E402
+from core.services.ratings.leaderboard import leaderboard  # noqa: E402
 from scoring.rankings import rank_employees  # noqa: E402
 from scoring.scores import EmployeeStatsRow, score_employees  # noqa: E402
 

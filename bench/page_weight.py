@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Branch, Employee  # noqa: E402
-from core.services.receipts import mint_receipt_codes  # noqa: E402
+from core.services.ratings.receipt_codes import mint_receipt_codes  # noqa: E402
 from core.services.tokens import card_token  # noqa: E402
 
 BUDGET = 14 * 1024

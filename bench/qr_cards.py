@@ -23,7 +23,7 @@ from admin.cards_print import render_card_sheet  # noqa: E402
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Branch, Employee  # noqa: E402
-from core.services import cards  # noqa: E402
+from core.services.people import cards  # noqa: E402
 from core.services.tokens import card_token  # noqa: E402
 
 EMPLOYEES = 1000

@@ -11,7 +11,7 @@ from flask import current_app, jsonify, request
 
 from core.extensions import csrf, limiter
 from core.security import no_store
-from core.services.receipts import InvalidBatch, mint_receipt_codes
+from core.services.ratings.receipt_codes import InvalidBatch, mint_receipt_codes
 from portal import bp
 
 MAX_API_COUNT = 100

@@ -9,9 +9,9 @@ from markupsafe import Markup
 
 from core.extensions import limiter
 from core.models import StageResult
-from core.services.campaign_results import published_winners, winner_for_token
-from core.services.cards import card_qr_svg
-from core.services.certificates import CertificateView
+from core.services.awards.certificates import CertificateView
+from core.services.campaign.results import published_winners, winner_for_token
+from core.services.people.cards import card_qr_svg
 from portal import bp
 
 PUBLIC_LIMIT = "120/minute"

@@ -21,7 +21,7 @@ from flask_wtf.csrf import generate_csrf
 
 from core.i18n import current_locale_code
 from core.models import Employee
-from core.services.cards import active_card_face, card_face, lookup_card
+from core.services.people.cards import active_card_face, card_face, lookup_card
 from portal.device import pending_id
 from portal.forms import new_submission_key, rating_form, star_names
 

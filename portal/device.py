@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core.services.leaderboard import current_period_key
+from core.services.ratings.leaderboard import current_period_key
 from scoring.periods import period_bounds
 
 DEVICE_COOKIE = "verified_device"

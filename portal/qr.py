@@ -3,7 +3,7 @@
 from flask import abort, make_response, request
 
 from core.extensions import limiter
-from core.services import cards
+from core.services.people import cards
 from core.services.tokens import sha256_hex
 from portal import bp
 

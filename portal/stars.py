@@ -7,9 +7,9 @@ from flask import abort, render_template, send_file
 
 from core.extensions import limiter
 from core.models import AwardStatus
-from core.services.awards import published_periods, winner_for_token
-from core.services.certificates import certificate_view
-from core.services.photos import photos_dir
+from core.services.awards.certificates import certificate_view
+from core.services.awards.winners import published_periods, winner_for_token
+from core.services.people.photos import photos_dir
 from portal import bp
 
 PUBLIC_LIMIT = "120/minute"

@@ -7,10 +7,10 @@ from core.extensions import limiter
 from core.models import Channel, Rating
 from core.security import no_store
 from core.services import DomainError
-from core.services.feedback import AlreadyRated, RatingClosed, pending_rating
-from core.services.identity import InvalidContact, contact_identity
-from core.services.receipts import UnknownReceiptCode, verify_with_receipt
-from core.services.verification import active_code, send_code, verify_with_code
+from core.services.ratings.identity import InvalidContact, contact_identity
+from core.services.ratings.one_time_codes import active_code, send_code, verify_with_code
+from core.services.ratings.receipt_codes import UnknownReceiptCode, verify_with_receipt
+from core.services.ratings.submission import AlreadyRated, RatingClosed, pending_rating
 from portal import bp
 from portal.device import SENT_KEY, mark_already, mark_done, pending_id
 from portal.forms import CodeForm, EmailCodeForm, ReceiptForm, SmsCodeForm

@@ -17,17 +17,17 @@ from core.extensions import db, limiter
 from core.i18n import current_locale_code
 from core.models import Employee, Rating, RatingClaim, RatingStatus, SurpriseStatus
 from core.security import no_referrer, no_store
-from core.services.cards import lookup_card
-from core.services.feedback import (
+from core.services.people.cards import lookup_card
+from core.services.people.photos import photos_dir
+from core.services.ratings.identity import client_hash
+from core.services.ratings.leaderboard import current_period_key
+from core.services.ratings.submission import (
     AlreadyRated,
     RatingInput,
     SelfRating,
     submit_rating,
     submit_remembered,
 )
-from core.services.identity import client_hash
-from core.services.leaderboard import current_period_key
-from core.services.photos import photos_dir
 from portal import bp
 from portal.card_page import fresh_card_page, render_card_page
 from portal.device import (

@@ -4,8 +4,8 @@ from itertools import count
 
 from core.extensions import db
 from core.models import Branch, Employee, Role
+from core.services.people.users import create_user
 from core.services.tokens import card_token
-from core.services.users import create_user
 
 _sequence = count(1)
 
@@ -58,7 +58,7 @@ def make_rating(employee=None, overall: int = 5, stars: dict | None = None, **kw
 
 def make_counted_rating(employee=None, overall: int = 5, stars: dict | None = None, **kw):
     """A verified rating counted like a verification does (score, aggregates, points)."""
-    from core.services.ledger import count_verified_rating
+    from core.services.points.ledger import count_verified_rating
 
     rating = make_rating(employee, overall, stars, **kw)
     count_verified_rating(rating)
@@ -82,7 +82,7 @@ def make_reward(**kw):
 
 def give_points(employee, amount: int):
     """Credit points through the ledger (an adjustment), as an admin would."""
-    from core.services.ledger import adjust_points
+    from core.services.points.ledger import adjust_points
 
     return adjust_points(employee, amount, None, "test credit")
 
@@ -106,7 +106,7 @@ def make_award_period(**kw):
     from datetime import date
 
     from core.models import AwardCategory, AwardPeriod
-    from core.services.awards import default_categories
+    from core.services.awards.winners import default_categories
 
     period = AwardPeriod(
         name=kw.pop("name", f"Period {next(_sequence)}"),
@@ -122,7 +122,7 @@ def make_award_period(**kw):
 
 def make_published_award(employee=None, citation: str = "Always kind.", **kw):
     """A published award period whose Service Star is `employee`; returns its winner (commits)."""
-    from core.services.awards import add_winner, publish_period
+    from core.services.awards.winners import add_winner, publish_period
 
     employee = employee or make_employee()
     period = make_award_period(**kw)

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from core.commands.people import in_default_locale
-from core.services.demo import demo_is_needed, seed_demo
+from core.demo.seed import demo_is_needed, seed_demo
 
 
 @click.command("seed-demo")

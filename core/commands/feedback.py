@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 
 from core.extensions import db
 from core.models import Branch
-from core.services.feedback import expire_pending, purge_contacts
-from core.services.receipts import MAX_BATCH, mint_receipt_codes
+from core.services.ratings.receipt_codes import MAX_BATCH, mint_receipt_codes
+from core.services.ratings.submission import expire_pending, purge_contacts
 
 receipt_codes = AppGroup("receipt-codes", help="Single-use receipt codes for verification.")
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Branch, Employee, Role
 from core.services import DomainError
-from core.services.branches import create_branch
-from core.services.cards import card_url
-from core.services.employees import (
+from core.services.people.branches import create_branch
+from core.services.people.cards import card_url
+from core.services.people.employees import (
     add_employee,
     branch_named,
     decode_csv,
@@ -21,7 +21,7 @@ from core.services.employees import (
     issue_private_link,
     rotate_card_token,
 )
-from core.services.users import create_user
+from core.services.people.users import create_user
 
 
 @click.command("create-admin")

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from core.database import begin_write
 from core.extensions import db
-from core.services.stats_check import find_drift, rebuild_aggregates
+from core.services.ratings.aggregates_check import find_drift, rebuild_aggregates
 
 scores = AppGroup("scores", help="Check or repair score aggregates and points balances.")
 

@@ -58,7 +58,7 @@ class Rating(db.Model):
     )
     surprise_text: Mapped[str] = mapped_column(String(500), default="")
     consent_contact: Mapped[bool] = mapped_column(default=False)
-    # Keyed hash of the verified customer (see core.services.identity).
+    # Keyed hash of the verified customer (see core.services.ratings.identity).
     customer_hash: Mapped[str | None] = mapped_column(String(64))
     # Plain contact, kept only with consent, purged after the retention period.
     contact: Mapped[str | None] = mapped_column(String(254))

@@ -45,7 +45,7 @@ class Employee(db.Model):
     # File name of the re-encoded photo in the instance folder, if any.
     photo: Mapped[str | None] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)
-    # The secret printed on the QR card (uppercase base32, see core.services.cards).
+    # The secret printed on the QR card (uppercase base32, see core.services.people.cards).
     card_token: Mapped[str] = mapped_column(String(32), unique=True)
     # SHA-256 of the employee's private page secret; the secret itself is never stored.
     page_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -65,7 +65,7 @@ def _campaign(branch):
     """A selection campaign over this branch only (engineer F's service), in preparation."""
     from datetime import date
 
-    from core.services.campaigns import CampaignData, create_campaign
+    from core.services.campaign.setup import CampaignData, create_campaign
 
     db.session.commit()  # the service starts a fresh write transaction
     today = date.today()

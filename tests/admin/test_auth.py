@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from core.config import load_config
 from core.extensions import db
 from core.models import Role, UserSession
-from core.services.accounts import set_account_active
+from core.services.people.accounts import set_account_active
 from tests.factories import make_user
 
 PASSWORD = "correct horse battery"

@@ -7,15 +7,15 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditEntry, AwardPeriod, AwardStatus, Role, SurpriseStatus
-from core.services.award_candidates import candidates
-from core.services.awards import (
+from core.services.awards.candidates import candidates
+from core.services.awards.winners import (
     AwardError,
     add_winner,
     latest_snapshot,
     publish_period,
     withdraw_period,
 )
-from core.services.rules import save_points_rules
+from core.services.points.rules import save_points_rules
 from scoring.points import PointsRules
 from tests.factories import (
     make_award_period,

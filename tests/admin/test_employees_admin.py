@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEntry, Employee, RetiredCardToken
-from core.services.employees import employee_for_secret
-from core.services.photos import photos_dir
+from core.services.people.employees import employee_for_secret
+from core.services.people.photos import photos_dir
 from tests.factories import make_branch, make_employee
 
 
@@ -148,7 +148,7 @@ def test_send_private_link_failure_is_a_message(manager_client, branch_a):
 def test_send_private_link_emails_it(manager_client, branch_a, monkeypatch):
     sent = []
     monkeypatch.setattr(
-        "core.services.employee_profile.send_mail",
+        "core.services.people.employee_profile.send_mail",
         lambda to, subject, body: sent.append((to, body)),
     )
     employee = make_employee(branch=branch_a)

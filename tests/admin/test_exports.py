@@ -7,7 +7,7 @@ import pytest
 
 from core.extensions import db
 from core.models import Role
-from core.services.awards import latest_snapshot
+from core.services.awards.winners import latest_snapshot
 from core.services.exports import ledger_csv, ratings_csv, results_csv, write_safe_csv
 from tests.factories import (
     give_points,
@@ -69,7 +69,7 @@ def test_ledger_export_neutralises_every_text_column(app, payload):
         branch=make_branch(name=payload), display_name=payload, staff_no=payload
     )
     give_points(employee, 7)
-    from core.services.ledger import adjust_points
+    from core.services.points.ledger import adjust_points
 
     adjust_points(
         employee, -2, make_user(Role.ADMIN, email=f"x{len(payload)}@example.com"), payload

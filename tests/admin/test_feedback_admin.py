@@ -15,8 +15,8 @@ from core.models import (
     SurpriseStatus,
     utcnow,
 )
-from core.services.bursts import burst_members
-from core.services.ledger import balance_of
+from core.services.points.ledger import balance_of
+from core.services.ratings.bursts import burst_members
 from tests.factories import make_counted_rating, make_employee, make_rating
 
 

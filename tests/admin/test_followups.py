@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditEntry, FollowUpState, utcnow
-from core.services.followups import is_overdue, overdue_count
+from core.services.ratings.followups import is_overdue, overdue_count
 from tests.admin.conftest import make_followup
 
 

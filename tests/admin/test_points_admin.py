@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditEntry, EntryKind, PointsEntry, PointsRuleSet, Redemption
-from core.services.ledger import balance_of
-from core.services.rules import current_points_rules
+from core.services.points.ledger import balance_of
+from core.services.points.rules import current_points_rules
 from tests.factories import give_points, make_employee, make_reward
 
 

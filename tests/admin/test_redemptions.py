@@ -17,8 +17,8 @@ from core.models import (
     Role,
 )
 from core.services import DomainError
-from core.services.ledger import InsufficientPoints, balance_of
-from core.services.redemptions import (
+from core.services.points.ledger import InsufficientPoints, balance_of
+from core.services.points.redemptions import (
     OutOfStock,
     RedemptionError,
     RewardUnavailable,

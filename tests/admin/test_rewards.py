@@ -102,7 +102,7 @@ def test_reward_form_needs_csrf_token(make_app):
 
 
 def test_demo_seeds_the_catalogue_once(app):
-    from core.services.demo_rewards import DEMO_REWARDS, seed_demo_rewards
+    from core.demo.rewards import DEMO_REWARDS, seed_demo_rewards
 
     notes: list[str] = []
     with app.test_request_context():

@@ -3,8 +3,12 @@
 import pytest
 
 from core.extensions import db
-from core.services.cards import card_short_text, card_url
-from core.services.employees import issue_private_link, revoke_private_link, set_employee_active
+from core.services.people.cards import card_short_text, card_url
+from core.services.people.employees import (
+    issue_private_link,
+    revoke_private_link,
+    set_employee_active,
+)
 from core.services.tokens import url_secret
 from tests.factories import make_branch, make_employee
 

@@ -6,7 +6,9 @@ import pytest
 
 from core.extensions import db
 from core.models import CampaignStage, Role
-from core.services.campaigns import CampaignData, advance_stage, create_campaign, register_employee
+from core.services.campaign.registration import register_employee
+from core.services.campaign.setup import CampaignData, create_campaign
+from core.services.campaign.stages import advance_stage
 from tests.factories import make_branch, make_employee, make_rating, make_user
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Campaign, CampaignStage, JudgePanelMember, Registration, Role
-from core.services.campaigns import register_employee
+from core.services.campaign.registration import register_employee
 from tests.campaign.conftest import rate
 from tests.factories import make_branch, make_employee, make_user
 

@@ -8,9 +8,15 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import BallotUse, Campaign, CampaignStage, Employee, VoteTally
-from core.services.ballots import BallotUsed, ballot_choices, branch_tallies, cast_ballot, has_voted
-from core.services.campaign_results import stage_results
-from core.services.campaigns import CampaignError
+from core.services.campaign.colleague_votes import (
+    BallotUsed,
+    ballot_choices,
+    branch_tallies,
+    cast_ballot,
+    has_voted,
+)
+from core.services.campaign.results import stage_results
+from core.services.campaign.rounds import CampaignError
 from tests.factories import make_branch, make_employee
 
 

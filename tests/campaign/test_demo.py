@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
+from core.demo.seed import seed_demo
 from core.extensions import db
 from core.models import Campaign, CampaignStage, JudgePanelMember, Registration
-from core.services.campaign_results import published_winners
-from core.services.campaigns import advance_stage
-from core.services.demo import seed_demo
+from core.services.campaign.results import published_winners
+from core.services.campaign.stages import advance_stage
 
 
 def test_seed_demo_creates_one_registration_stage_campaign(app):

@@ -5,10 +5,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import CampaignStage, Role, SelfEvaluationStatus, SupervisorEvaluation
-from core.services.campaign_results import stage_results
-from core.services.campaign_sources import self_scores
-from core.services.campaigns import CampaignError, advance_stage, set_panel
-from core.services.evaluations import (
+from core.services.campaign.evaluations import (
     JudgeConflict,
     accepted_self_evaluations,
     review_self_evaluation,
@@ -16,6 +13,11 @@ from core.services.evaluations import (
     save_supervisor_evaluation,
     submit_self_evaluation,
 )
+from core.services.campaign.results import stage_results
+from core.services.campaign.rounds import CampaignError
+from core.services.campaign.setup import set_panel
+from core.services.campaign.sources import self_scores
+from core.services.campaign.stages import advance_stage
 from tests.factories import make_branch, make_user
 
 SUPERVISOR = {"attitude": 10, "quality": 10, "efficiency": 10}

@@ -6,15 +6,15 @@ import pytest
 
 from core.extensions import db
 from core.models import CampaignStage, Role
-from core.services.ballots import cast_ballot
-from core.services.campaigns import set_panel
-from core.services.employees import issue_private_link
-from core.services.evaluations import (
+from core.services.campaign.colleague_votes import cast_ballot
+from core.services.campaign.evaluations import (
     review_self_evaluation,
     save_judge_score,
     save_supervisor_evaluation,
     submit_self_evaluation,
 )
+from core.services.campaign.setup import set_panel
+from core.services.people.employees import issue_private_link
 from tests.factories import make_user
 
 SELF = {"performance": 8, "growth": 7, "self_management": 9}

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import CampaignStage, StageResult
-from core.services.campaigns import advance_stage, register_employee
-from core.services.employees import issue_private_link
+from core.services.campaign.registration import register_employee
+from core.services.campaign.stages import advance_stage
+from core.services.people.employees import issue_private_link
 from tests.campaign.conftest import rate
 from tests.factories import make_employee, make_user
 

@@ -8,12 +8,9 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Campaign, Employee, Registration
-from core.services.campaigns import (
-    AlreadyRegistered,
-    CampaignError,
-    advance_stage,
-    register_employee,
-)
+from core.services.campaign.registration import AlreadyRegistered, register_employee
+from core.services.campaign.rounds import CampaignError
+from core.services.campaign.stages import advance_stage
 from tests.factories import make_branch, make_employee, make_user
 
 

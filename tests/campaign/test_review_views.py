@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import CampaignStage, JudgeScore, Role, SelfEvaluationStatus, SupervisorEvaluation
-from core.services.campaigns import set_panel
-from core.services.evaluations import submit_self_evaluation
+from core.services.campaign.evaluations import submit_self_evaluation
+from core.services.campaign.setup import set_panel
 from tests.factories import make_branch, make_user
 
 SCORES = {"attitude": "9", "quality": "8", "efficiency": "7", "comment": "Steady."}

@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import BallotUse, Registration, SelfEvaluation, VoteTally
-from core.services.ballots import cast_ballot
-from core.services.campaigns import advance_stage, create_campaign
-from core.services.employees import issue_private_link
+from core.services.campaign.colleague_votes import cast_ballot
+from core.services.campaign.setup import create_campaign
+from core.services.campaign.stages import advance_stage
+from core.services.people.employees import issue_private_link
 from tests.campaign.conftest import campaign_data
 from tests.factories import make_branch, make_employee
 

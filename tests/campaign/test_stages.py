@@ -7,14 +7,11 @@ import pytest
 
 from core.extensions import db
 from core.models import Campaign, CampaignStage, VoteTally
-from core.services.campaign_results import published_results, published_winners, stage_results
-from core.services.campaigns import (
-    CampaignError,
-    advance_stage,
-    create_campaign,
-    register_employee,
-    round_candidates,
-)
+from core.services.campaign.registration import register_employee
+from core.services.campaign.results import published_results, published_winners, stage_results
+from core.services.campaign.rounds import CampaignError, round_candidates
+from core.services.campaign.setup import create_campaign
+from core.services.campaign.stages import advance_stage
 from tests.campaign.conftest import campaign_data, rate
 from tests.factories import make_employee
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Role
-from core.services.employees import issue_private_link
+from core.services.people.employees import issue_private_link
 from tests.campaign.conftest import rate
 from tests.factories import make_employee, make_user
 

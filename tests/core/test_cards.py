@@ -13,7 +13,7 @@ from admin.cards_print import CARDS_PER_SHEET_PAGE, render_card_sheet
 from core import ROOT
 from core.extensions import db
 from core.models import RetiredCardToken
-from core.services.cards import (
+from core.services.people.cards import (
     QUIET_ZONE,
     card_qr_matrix,
     card_qr_png,
@@ -23,7 +23,7 @@ from core.services.cards import (
     lookup_card,
     qr_version,
 )
-from core.services.employees import rotate_card_token
+from core.services.people.employees import rotate_card_token
 from core.services.tokens import card_token
 from tests.factories import make_branch, make_employee
 

@@ -5,11 +5,11 @@ import re
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from core.demo.seed import DEMO_ADMIN_EMAIL, DEMO_PEOPLE
 from core.extensions import db
 from core.models import Branch, Employee, RetiredCardToken, Role, User
-from core.services.cards import card_url
-from core.services.demo import DEMO_ADMIN_EMAIL, DEMO_PEOPLE
-from core.services.employees import employee_for_secret
+from core.services.people.cards import card_url
+from core.services.people.employees import employee_for_secret
 from tests.factories import make_branch, make_employee
 
 HEADER = "branch,display_name,title,staff_no\n"

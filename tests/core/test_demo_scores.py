@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
+from core.demo.seed import seed_demo
 from core.extensions import db
 from core.models import PointsEntry, Rating
-from core.services.demo import seed_demo
-from core.services.leaderboard import current_period_key, leaderboard
-from core.services.stats_check import find_drift
+from core.services.ratings.aggregates_check import find_drift
+from core.services.ratings.leaderboard import current_period_key, leaderboard
 
 
 def rating_count() -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEntry, Branch, Employee, RetiredCardToken
-from core.services.employees import (
+from core.services.people.employees import (
     DuplicateEmployee,
     InvalidEmployee,
     UnknownBranch,

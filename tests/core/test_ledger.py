@@ -14,7 +14,7 @@ from core.models import (
     Role,
     SurpriseStatus,
 )
-from core.services.ledger import (
+from core.services.points.ledger import (
     AlreadyRecorded,
     InsufficientPoints,
     InvalidAdjustment,
@@ -29,7 +29,7 @@ from core.services.ledger import (
     reverse_rating,
     spend_points,
 )
-from core.services.rules import save_points_rules
+from core.services.points.rules import save_points_rules
 from scoring.points import PointsRules
 from tests.factories import make_counted_rating, make_employee, make_rating, make_user
 

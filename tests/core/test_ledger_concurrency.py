@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.database import begin_write
 from core.extensions import db
 from core.models import EmployeeBalance, EmployeePeriodStats, PointsEntry, Rating
-from core.services.ledger import (
+from core.services.points.ledger import (
     InsufficientPoints,
     adjust_points,
     balance_of,

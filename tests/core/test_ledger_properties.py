@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import PointsEntry, SurpriseStatus
 from core.services import DomainError
-from core.services.ledger import (
+from core.services.points.ledger import (
     adjust_points,
     award_surprise_bonus,
     balance_of,
     reverse_rating,
     spend_points,
 )
-from core.services.stats_check import find_drift
+from core.services.ratings.aggregates_check import find_drift
 from tests.factories import make_counted_rating, make_employee
 
 actions = st.lists(

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEntry, PointsRuleSet, Role
-from core.services.rules import (
+from core.services.points.rules import (
     InvalidRules,
     current_points_rules,
     current_weights,

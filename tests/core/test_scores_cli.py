@@ -4,7 +4,7 @@ from sqlalchemy import update
 
 from core.extensions import db
 from core.models import EmployeeBalance, EmployeePeriodStats
-from core.services.stats_check import find_drift
+from core.services.ratings.aggregates_check import find_drift
 from tests.factories import make_counted_rating, make_employee
 
 

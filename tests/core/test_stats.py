@@ -12,9 +12,9 @@ from core.models import (
     EntryKind,
     PointsEntry,
 )
-from core.services.ledger import adjust_points, reverse_rating
-from core.services.stats import increment_row
-from core.services.stats_check import find_drift, rebuild_aggregates
+from core.services.points.ledger import adjust_points, reverse_rating
+from core.services.ratings.aggregates import increment_row
+from core.services.ratings.aggregates_check import find_drift, rebuild_aggregates
 from tests.factories import make_branch, make_counted_rating, make_employee, make_rating
 
 

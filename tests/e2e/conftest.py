@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from core.demo.seed import seed_demo
 from core.extensions import db
-from core.services.demo import seed_demo
-from core.services.employees import rotate_card_token
+from core.services.people.employees import rotate_card_token
 from tests.e2e.phone import CITATION, Site
 from tests.e2e.servers import REPO, Gunicorn, SmtpServer, free_port
 from tests.factories import make_published_award

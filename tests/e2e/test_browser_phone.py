@@ -1,6 +1,6 @@
 """A customer's phone in headless Chromium: scan a printed card, rate, verify by email.
 
-The app runs under gunicorn on demo data (core.services.demo.seed_demo); the QR code is
+The app runs under gunicorn on demo data (core.demo.seed.seed_demo); the QR code is
 decoded with a real decoder (zxing-cpp) from the card image the app serves; the code is
 read from the local SMTP server. SCREENSHOTS=1 saves the pages to docs/screenshots/.
 """
@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image
 
 from core.models import RatingStatus
-from core.services.ledger import balance_of
+from core.services.points.ledger import balance_of
 from tests.e2e.phone import (
     CITATION,
     COMMENT,

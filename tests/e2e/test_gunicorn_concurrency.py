@@ -20,7 +20,7 @@ from core.models import (
     Redemption,
     VerificationCode,
 )
-from core.services.redemptions import request_redemption
+from core.services.points.redemptions import request_redemption
 from tests.e2e.customer import Customer
 from tests.e2e.servers import one_time_code
 from tests.e2e.web import csrf_token, signed_in_admin

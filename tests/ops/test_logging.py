@@ -147,7 +147,13 @@ def test_logged_exception_keeps_its_type_but_not_its_message():
         raise ValueError(f"bad address {EMAIL}")
     except ValueError:
         record = logging.LogRecord(
-            "core.services.mail", logging.ERROR, __file__, 1, "send failed", (), sys.exc_info()
+            "core.services.messaging.mail",
+            logging.ERROR,
+            __file__,
+            1,
+            "send failed",
+            (),
+            sys.exc_info(),
         )
     entry = json.loads(JsonFormatter().format(record))
     assert entry["error"] == "ValueError"

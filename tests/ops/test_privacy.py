@@ -6,7 +6,7 @@ import re
 import pytest
 
 from core.extensions import db
-from core.services import sms
+from core.services.messaging import sms
 from tests.e2e.servers import SmtpServer, one_time_code
 from tests.factories import make_employee
 from tests.portal.flow import code_from, rate

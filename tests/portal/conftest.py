@@ -3,7 +3,7 @@
 import pytest
 
 from core.extensions import db
-from core.services import sms
+from core.services.messaging import sms
 from tests.factories import make_employee
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from core.extensions import db
 from core.models import RatingStatus, RetiredCardToken, SurpriseStatus
-from core.services.employees import rotate_card_token
+from core.services.people.employees import rotate_card_token
 from tests.factories import make_employee
 from tests.portal.flow import all_ratings, card_path, rate
 
@@ -261,7 +261,7 @@ def test_card_page_and_css_fit_in_14_kb_gzipped(client, employee):
 
 
 def test_card_photo_is_served_for_an_active_card(client, employee):
-    from core.services.photos import store_photo
+    from core.services.people.photos import store_photo
 
     employee.photo = store_photo(b"\xff\xd8fake-jpeg")
     db.session.commit()

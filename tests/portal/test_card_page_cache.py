@@ -5,7 +5,7 @@ import re
 import pytest
 
 from core.extensions import db
-from core.services.cards import active_card_face, card_face
+from core.services.people.cards import active_card_face, card_face
 from portal.card_page import EXTENSION_KEY
 from tests.factories import make_employee
 from tests.portal.flow import FORM_KEY, all_ratings, card_path

@@ -49,7 +49,7 @@ def test_email_code_arrives_and_verifies_the_rating(make_app, smtp):
 def test_email_code_is_written_in_the_customers_language(make_app, smtp, monkeypatch):
     from flask_babel import get_locale
 
-    from core.services import verification
+    from core.services.ratings import one_time_codes as verification
 
     locales = []
     monkeypatch.setattr(

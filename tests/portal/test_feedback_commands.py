@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.models import RatingStatus, ReceiptCode, utcnow
-from core.services.receipts import normalise_code
+from core.services.ratings.receipt_codes import normalise_code
 from tests.factories import make_branch, make_employee, make_rating
 
 
@@ -76,7 +76,7 @@ def test_purge_contacts_forgets_contacts_past_retention(make_app):
 
 
 def test_demo_seeds_receipt_codes_that_verify(app):
-    from core.services.receipts import seed_demo_receipt_codes
+    from core.services.ratings.receipt_codes import seed_demo_receipt_codes
 
     notes = []
     seed_demo_receipt_codes(notes)

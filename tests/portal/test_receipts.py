@@ -7,7 +7,7 @@ import pytest
 
 from core.extensions import db
 from core.models import RatingStatus, ReceiptCode
-from core.services.receipts import (
+from core.services.ratings.receipt_codes import (
     ALPHABET,
     InvalidBatch,
     mint_receipt_codes,

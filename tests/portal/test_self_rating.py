@@ -2,7 +2,7 @@
 
 from core.extensions import db
 from core.models import EmployeeIdentity, RatingStatus
-from core.services.identity import add_employee_identity, identity_hash
+from core.services.ratings.identity import add_employee_identity, identity_hash
 from tests.factories import make_employee
 from tests.portal.flow import all_ratings, rate, verified_by_sms
 

@@ -9,13 +9,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from core.services.identity import (
+from core.services.messaging.sms import SmsNotSent, send_sms
+from core.services.ratings.identity import (
     InvalidContact,
     identity_hash,
     normalise_email,
     normalise_phone,
 )
-from core.services.sms import SmsNotSent, send_sms
 
 SECRET = "webhook-shared-secret"
 

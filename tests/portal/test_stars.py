@@ -1,8 +1,8 @@
 """The public wall of fame, the award verification page and the printable certificate."""
 
 from core.models import AwardStatus
-from core.services.awards import add_winner, withdraw_period
-from core.services.photos import store_photo
+from core.services.awards.winners import add_winner, withdraw_period
+from core.services.people.photos import store_photo
 from tests.factories import make_award_period, make_employee, make_published_award
 
 

@@ -14,7 +14,7 @@ from core.models import (
     RatingStatus,
     VerificationCode,
 )
-from core.services.identity import identity_hash
+from core.services.ratings.identity import identity_hash
 from tests.portal.flow import (
     all_ratings,
     codes,

@@ -1,0 +1,1 @@
+"""Demo data, so a newcomer can try everything within a minute of the first start."""

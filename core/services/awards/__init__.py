@@ -1,0 +1,1 @@
+"""Award periods as prizes: ranked candidates, winners, frozen snapshots, certificates."""

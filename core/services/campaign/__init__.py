@@ -1,0 +1,1 @@
+"""The Service Star selection: set-up, registration, rounds, sources, votes, results."""

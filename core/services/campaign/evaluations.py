@@ -1,0 +1,198 @@
+"""Supervisor, self and judge evaluations of a round's candidates.
+
+Each can be revised until the admin closes the round (advances the campaign).
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.database import begin_write
+from core.extensions import db
+from core.models import (
+    Campaign,
+    CampaignStage,
+    Employee,
+    JudgePanelMember,
+    JudgeScore,
+    Role,
+    SelfEvaluation,
+    SelfEvaluationStatus,
+    SupervisorEvaluation,
+    User,
+)
+from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
+from core.services.campaign.rounds import CampaignError, is_candidate
+
+TEXT_MAX = 2000
+
+
+class JudgeConflict(CampaignError):
+    """A judge may not score a candidate of a branch they manage."""
+
+
+def open_round(campaign: Campaign) -> CampaignStage:
+    """The round being evaluated now, else CampaignError."""
+    if campaign.stage not in EVALUATED_ROUNDS:
+        raise CampaignError(_("No round of this campaign is open for evaluation."))
+    return campaign.stage
+
+
+def manages(user: User, employee: Employee) -> bool:
+    """Whether the user is a manager of the employee's branch."""
+    return user.role is Role.MANAGER and employee.branch_id in {b.id for b in user.branches}
+
+
+def _check_text(value: str, field: str, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise CampaignError(_("This field is required."), field=field)
+    if len(value) > TEXT_MAX:
+        raise CampaignError(_("At most %(n)d characters.", n=TEXT_MAX), field=field)
+    return value
+
+
+def _check_scores(scores: dict[str, int]) -> None:
+    for name, value in scores.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            raise CampaignError(_("Give a whole number from 1 to 10."), field=name)
+
+
+def _candidate_in_round(campaign: Campaign, round_: CampaignStage, candidate: Employee) -> None:
+    if not is_candidate(campaign, round_, candidate):
+        raise CampaignError(_("This employee is not a candidate of the current round."))
+
+
+def _save(row, lookup: dict, values: dict):
+    """Insert or update the row found by `lookup`; the unique key settles a race."""
+    begin_write()
+    existing = db.session.scalar(select(row).filter_by(**lookup))
+    target = existing or row(**lookup)
+    for name, value in values.items():
+        setattr(target, name, value)
+    db.session.add(target)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CampaignError(_("This was saved at the same moment elsewhere; try again.")) from None
+    return target
+
+
+def save_supervisor_evaluation(
+    campaign: Campaign, candidate: Employee, manager: User, scores: dict[str, int], comment: str
+) -> SupervisorEvaluation:
+    """A manager's attitude/quality/efficiency scores (1..10) and comment for a candidate."""
+    round_ = open_round(campaign)
+    if not manages(manager, candidate):
+        raise CampaignError(_("You can only evaluate staff of the branches you manage."))
+    _candidate_in_round(campaign, round_, candidate)
+    _check_scores(scores)
+    comment = _check_text(comment, "comment")
+    lookup = {
+        "campaign_id": campaign.id,
+        "round": round_,
+        "candidate_id": candidate.id,
+        "manager_id": manager.id,
+    }
+    values = {name: scores[name] for name in ("attitude", "quality", "efficiency")}
+    return _save(SupervisorEvaluation, lookup, {**values, "comment": comment})
+
+
+def self_evaluation_of(
+    campaign: Campaign, round_: CampaignStage, employee: Employee
+) -> SelfEvaluation | None:
+    """The employee's self-evaluation for the round, if any."""
+    return db.session.scalar(
+        select(SelfEvaluation).filter_by(
+            campaign_id=campaign.id, round=round_, employee_id=employee.id
+        )
+    )
+
+
+def submit_self_evaluation(
+    campaign: Campaign, employee: Employee, scores: dict[str, int], reasons: str, improvements: str
+) -> SelfEvaluation:
+    """A candidate's self-evaluation; resubmitting is allowed until it is accepted."""
+    round_ = open_round(campaign)
+    _candidate_in_round(campaign, round_, employee)
+    existing = self_evaluation_of(campaign, round_, employee)
+    if existing is not None and existing.status is SelfEvaluationStatus.ACCEPTED:
+        raise CampaignError(_("Your self-evaluation was accepted; it can no longer change."))
+    _check_scores(scores)
+    values = {
+        **{name: scores[name] for name in ("performance", "growth", "self_management")},
+        "reasons": _check_text(reasons, "reasons"),
+        "improvements": _check_text(improvements, "improvements"),
+        "status": SelfEvaluationStatus.SUBMITTED,
+    }
+    lookup = {"campaign_id": campaign.id, "round": round_, "employee_id": employee.id}
+    return _save(SelfEvaluation, lookup, values)
+
+
+def review_self_evaluation(
+    evaluation: SelfEvaluation, reviewer: User, accept: bool, comment: str
+) -> SelfEvaluation:
+    """The supervisor accepts a self-evaluation, or returns it with a comment."""
+    campaign = db.session.get(Campaign, evaluation.campaign_id)
+    if open_round(campaign) is not evaluation.round:
+        raise CampaignError(_("This round is closed."))
+    if not manages(reviewer, evaluation.employee):
+        raise CampaignError(_("You can only review staff of the branches you manage."))
+    if evaluation.status is not SelfEvaluationStatus.SUBMITTED:
+        raise CampaignError(_("This self-evaluation has been reviewed already."))
+    comment = _check_text(comment, "comment", required=not accept)
+    begin_write()
+    evaluation.status = SelfEvaluationStatus.ACCEPTED if accept else SelfEvaluationStatus.RETURNED
+    evaluation.supervisor_comment = comment
+    evaluation.reviewed_by_id = reviewer.id
+    db.session.commit()
+    return evaluation
+
+
+def accepted_self_evaluations(campaign: Campaign, branch_id: int) -> list[SelfEvaluation]:
+    """Accepted self-evaluations of a branch's candidates: visible to its colleagues."""
+    query = (
+        select(SelfEvaluation)
+        .join(Employee, Employee.id == SelfEvaluation.employee_id)
+        .where(
+            SelfEvaluation.campaign_id == campaign.id,
+            SelfEvaluation.status == SelfEvaluationStatus.ACCEPTED,
+            Employee.branch_id == branch_id,
+        )
+        .order_by(SelfEvaluation.round, Employee.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def on_panel(campaign: Campaign, round_: CampaignStage, judge: User) -> bool:
+    """Whether the user sits on the round's judge panel."""
+    member = db.session.get(JudgePanelMember, (campaign.id, round_, judge.id))
+    return member is not None and judge.role is Role.JUDGE and judge.active
+
+
+def judge_conflict(judge: User, candidate: Employee) -> bool:
+    """A judge who manages the candidate's branch must not score them."""
+    return candidate.branch_id in {b.id for b in judge.branches}
+
+
+def save_judge_score(
+    campaign: Campaign, judge: User, candidate: Employee, scores: dict[str, int], note: str
+) -> JudgeScore:
+    """A panel judge's scores of a candidate on the round's three criteria (1..10)."""
+    round_ = open_round(campaign)
+    if not on_panel(campaign, round_, judge):
+        raise CampaignError(_("You are not on this round's panel."))
+    if judge_conflict(judge, candidate):
+        raise JudgeConflict(_("You manage this candidate's branch, so you may not score them."))
+    _candidate_in_round(campaign, round_, candidate)
+    criteria = JUDGE_CRITERIA[round_]
+    _check_scores({name: scores.get(name) for name in criteria})
+    lookup = {
+        "campaign_id": campaign.id,
+        "round": round_,
+        "judge_id": judge.id,
+        "candidate_id": candidate.id,
+    }
+    values = {name: scores[name] for name in criteria}
+    return _save(JudgeScore, lookup, {**values, "note": _check_text(note, "note", required=False)})

@@ -1,0 +1,187 @@
+"""A campaign stage's results: rank the candidates, screen, freeze and publish snapshots.
+
+Which sources feed a stage and how each is normalised: core.services.campaign.sources.
+Screening: inactive or flagged candidates never rank; in the preliminary round neither do
+those with fewer verified ratings than the campaign's minimum. The composite and its
+tie-break (customer score) are scoring.composite's.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Campaign, CampaignStage, Employee, StageResult
+from core.services.campaign.rounds import round_candidates
+from core.services.campaign.sources import customer_totals, source_scores
+from scoring.composite import CompositeResult, composite, rank_composites
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate's place in a stage; rank None when screened out (reason given)."""
+
+    rank: int | None
+    employee: Employee
+    result: CompositeResult | None
+    passed: bool
+    screened_out: str
+    rating_count: int
+
+
+def screening_reason(
+    campaign: Campaign, stage: CampaignStage, employee: Employee, count: int
+) -> str:
+    """Why the employee may not compete in this stage ("" when eligible)."""
+    if not employee.active:
+        return _("not active")
+    if employee.disciplinary_flag:
+        return _("disciplinary flag")
+    if stage is CampaignStage.PRELIMINARY and count < campaign.min_ratings:
+        return _("%(count)d of %(min)d verified ratings", count=count, min=campaign.min_ratings)
+    return ""
+
+
+def pass_count(campaign: Campaign, stage: CampaignStage) -> int:
+    """How many candidates the stage passes on (winners for the final)."""
+    return {
+        CampaignStage.PRELIMINARY: campaign.preliminary_pass,
+        CampaignStage.SECOND: campaign.second_pass,
+        CampaignStage.FINAL: campaign.winners,
+    }[stage]
+
+
+def stage_results(campaign: Campaign, stage: CampaignStage) -> list[CandidateResult]:
+    """The live results of a stage: ranked candidates, then the screened out."""
+    candidates = round_candidates(campaign, stage)
+    counts = {eid: count for eid, (count, _s) in customer_totals(campaign).items()}
+    sources = source_scores(campaign, stage, candidates)
+    weights = campaign.weights[stage.value]
+    by_id = {c.id: c for c in candidates}
+    screened, composites = [], []
+    for candidate in candidates:
+        reason = screening_reason(campaign, stage, candidate, counts.get(candidate.id, 0))
+        if reason:
+            screened.append(
+                CandidateResult(None, candidate, None, False, reason, counts.get(candidate.id, 0))
+            )
+        else:
+            composites.append(
+                composite(candidate.id, candidate.display_name, sources[candidate.id], weights)
+            )
+    places = pass_count(campaign, stage)
+    ranked = [
+        CandidateResult(
+            rank, by_id[r.candidate_id], r, rank <= places, "", counts.get(r.candidate_id, 0)
+        )
+        for rank, r in rank_composites(composites)
+    ]
+    return ranked + screened
+
+
+def _lines(result: CompositeResult | None) -> list[dict]:
+    if result is None:
+        return []
+    return [
+        {
+            "source": line.source,
+            "weight": line.weight,
+            "raw": line.raw,
+            "contribution": line.contribution,
+            "missing": line.missing,
+        }
+        for line in result.lines
+    ]
+
+
+def result_rows(results: list[CandidateResult]) -> list[dict]:
+    """Live results as plain rows, the same shape as a snapshot (see snapshot_rows)."""
+    return [
+        {
+            "employee_id": r.employee.id,
+            "rank": r.rank,
+            "name": r.employee.display_name,
+            "branch": r.employee.branch.name,
+            "total": r.result.total if r.result else 0.0,
+            "passed": r.passed,
+            "screened_out": r.screened_out,
+            "lines": _lines(r.result),
+        }
+        for r in results
+    ]
+
+
+def snapshot_rows(rows: list[StageResult]) -> list[dict]:
+    """Frozen results as plain rows."""
+    return [
+        {
+            "employee_id": r.employee_id,
+            "rank": r.rank,
+            "name": r.employee_name,
+            "branch": r.branch_name,
+            "total": r.total,
+            "passed": r.passed,
+            "screened_out": r.screened_out,
+            "lines": r.lines,
+        }
+        for r in rows
+    ]
+
+
+def freeze_stage(campaign: Campaign, stage: CampaignStage) -> None:
+    """Store the stage's results as its published snapshot (the caller commits)."""
+    for row in result_rows(stage_results(campaign, stage)):
+        db.session.add(
+            StageResult(
+                campaign_id=campaign.id,
+                stage=stage,
+                employee_id=row["employee_id"],
+                employee_name=row["name"],
+                branch_name=row["branch"],
+                rank=row["rank"],
+                total=row["total"],
+                passed=row["passed"],
+                screened_out=row["screened_out"],
+                lines=row["lines"],
+                verification_token=(
+                    secrets.token_urlsafe(32)
+                    if stage is CampaignStage.FINAL and row["passed"]
+                    else None
+                ),
+            )
+        )
+    db.session.flush()
+
+
+def published_results(campaign: Campaign, stage: CampaignStage) -> list[StageResult]:
+    """The frozen results of a published stage, ranked first, screened out last."""
+    query = select(StageResult).filter_by(campaign_id=campaign.id, stage=stage)
+    rows = list(db.session.scalars(query))
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.employee_name))
+
+
+def winner_for_token(token: str) -> StageResult | None:
+    """The published final winner whose certificate carries this token, else None."""
+    if not token or len(token) > 64:
+        return None
+    winner = db.session.scalar(select(StageResult).where(StageResult.verification_token == token))
+    if winner is None or winner.campaign.stage is not CampaignStage.PUBLISHED:
+        return None
+    return winner
+
+
+def published_winners() -> list[StageResult]:
+    """Winners of every published campaign (for the public wall of fame), newest first."""
+    query = (
+        select(StageResult)
+        .join(Campaign, Campaign.id == StageResult.campaign_id)
+        .where(
+            Campaign.stage == CampaignStage.PUBLISHED,
+            StageResult.stage == CampaignStage.FINAL,
+            StageResult.passed.is_(True),
+        )
+        .order_by(Campaign.id.desc(), StageResult.rank)
+    )
+    return list(db.session.scalars(query))

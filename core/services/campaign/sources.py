@@ -1,0 +1,166 @@
+"""The evaluation sources of a campaign stage, each normalised to 0..100 (None: missing).
+
+Sources of a stage (the rules; scoring/ does the arithmetic):
+- customer: verified ratings of the campaign's dates in its branches, Bayesian score
+  (prior = mean of those ratings, weight from the score settings) mapped 1..5 -> 0..100;
+  missing without a rating;
+- colleagues: the round's votes as a share of the top count among the candidates of the
+  same branch; missing while fewer than `vote_threshold` colleagues of that branch have
+  voted (the count is not shown then, so it does not count either);
+- supervisor: mean over the managers' evaluations of (attitude, quality, efficiency);
+- self: the accepted self-evaluation (performance, growth, self-management);
+- judges: the panel score of the current panel's judges (highest and lowest dropped
+  with five or more), each judge's three criteria mapped 1..10 -> 0..100.
+Missing sources count 0 and are flagged; ties fall to the customer score.
+"""
+
+import math
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.models import (
+    BallotUse,
+    Campaign,
+    CampaignStage,
+    JudgePanelMember,
+    JudgeScore,
+    Rating,
+    RatingStatus,
+    SelfEvaluation,
+    SelfEvaluationStatus,
+    SupervisorEvaluation,
+    VoteTally,
+)
+from core.services.points.rules import score_settings
+from scoring.composite import panel_score, ten_point_to_100, votes_to_100
+from scoring.scores import bayesian_score, normalise_score, period_mean
+
+
+def _window(campaign: Campaign) -> tuple[datetime, datetime]:
+    start = datetime.combine(campaign.starts_on, time.min, tzinfo=UTC)
+    end = datetime.combine(campaign.ends_on + timedelta(days=1), time.min, tzinfo=UTC)
+    return start, end
+
+
+def customer_totals(campaign: Campaign) -> dict[int, tuple[int, float]]:
+    """(count, score sum) of verified ratings in the campaign's dates, per employee."""
+    start, end = _window(campaign)
+    score = func.coalesce(Rating.score, Rating.overall)
+    query = (
+        select(Rating.employee_id, func.count(), func.sum(score))
+        .where(
+            Rating.status == RatingStatus.VERIFIED,
+            Rating.branch_id.in_(sorted(campaign.branch_ids)),
+            Rating.verified_at >= start,
+            Rating.verified_at < end,
+        )
+        .group_by(Rating.employee_id)
+    )
+    return {row[0]: (int(row[1]), float(row[2])) for row in db.session.execute(query)}
+
+
+def customer_scores(campaign: Campaign) -> dict[int, float]:
+    """Normalised (0..100) customer score of each employee with ratings in the dates."""
+    totals = customer_totals(campaign)
+    prior = period_mean(
+        sum(c for c, _s in totals.values()), math.fsum(s for _c, s in totals.values())
+    )
+    weight = score_settings().prior_weight
+    return {
+        employee_id: normalise_score(bayesian_score(count, score_sum, prior, weight))
+        for employee_id, (count, score_sum) in totals.items()
+    }
+
+
+def colleague_scores(campaign: Campaign, round_: CampaignStage, candidates) -> dict[int, float]:
+    """Normalised vote shares, only for branches where enough colleagues voted."""
+    voters = branch_voter_counts(campaign, round_)
+    tallies = dict(
+        db.session.execute(
+            select(VoteTally.candidate_id, VoteTally.votes).filter_by(
+                campaign_id=campaign.id, round=round_
+            )
+        ).all()
+    )
+    by_branch = defaultdict(list)
+    for candidate in candidates:
+        by_branch[candidate.branch_id].append(candidate.id)
+    scores = {}
+    for branch_id, ids in by_branch.items():
+        if voters.get(branch_id, 0) < campaign.vote_threshold:
+            continue
+        top = max(tallies.get(i, 0) for i in ids)
+        scores.update({i: votes_to_100(tallies.get(i, 0), top) for i in ids})
+    return scores
+
+
+def branch_voter_counts(campaign: Campaign, round_: CampaignStage) -> dict[int, int]:
+    """How many staff of each branch used their ballot in the round."""
+    query = (
+        select(BallotUse.branch_id, func.count())
+        .filter_by(campaign_id=campaign.id, round=round_)
+        .group_by(BallotUse.branch_id)
+    )
+    return {branch_id: int(n) for branch_id, n in db.session.execute(query)}
+
+
+def supervisor_scores(campaign: Campaign, round_: CampaignStage) -> dict[int, float]:
+    """Mean of the managers' normalised evaluations, per candidate."""
+    per_candidate = defaultdict(list)
+    rows = db.session.scalars(
+        select(SupervisorEvaluation).filter_by(campaign_id=campaign.id, round=round_)
+    )
+    for row in rows:
+        per_candidate[row.candidate_id].append(
+            ten_point_to_100([row.attitude, row.quality, row.efficiency])
+        )
+    return {cid: math.fsum(values) / len(values) for cid, values in per_candidate.items()}
+
+
+def self_scores(campaign: Campaign, round_: CampaignStage) -> dict[int, float]:
+    """The accepted self-evaluations, normalised."""
+    rows = db.session.scalars(
+        select(SelfEvaluation).filter_by(
+            campaign_id=campaign.id, round=round_, status=SelfEvaluationStatus.ACCEPTED
+        )
+    )
+    return {
+        r.employee_id: ten_point_to_100([r.performance, r.growth, r.self_management]) for r in rows
+    }
+
+
+def judge_scores(campaign: Campaign, round_: CampaignStage) -> dict[int, float]:
+    """The panel score of each candidate, from the judges on the round's panel now."""
+    panel = select(JudgePanelMember.user_id).filter_by(campaign_id=campaign.id, round=round_)
+    rows = db.session.scalars(
+        select(JudgeScore)
+        .filter_by(campaign_id=campaign.id, round=round_)
+        .where(JudgeScore.judge_id.in_(panel))
+    )
+    per_candidate = defaultdict(list)
+    for row in rows:
+        per_candidate[row.candidate_id].append(ten_point_to_100(row.criteria_scores()))
+    return {cid: panel_score(values) for cid, values in per_candidate.items()}
+
+
+def source_scores(campaign: Campaign, stage: CampaignStage, candidates) -> dict[int, dict]:
+    """Every candidate's normalised sources for the stage (None: missing)."""
+    customer = customer_scores(campaign)
+    if stage is CampaignStage.PRELIMINARY:
+        return {c.id: {"customer": customer.get(c.id)} for c in candidates}
+    others = {
+        "supervisor": supervisor_scores(campaign, stage),
+        "colleagues": colleague_scores(campaign, stage, candidates),
+        "self": self_scores(campaign, stage),
+        "judges": judge_scores(campaign, stage),
+    }
+    return {
+        c.id: {
+            "customer": customer.get(c.id),
+            **{s: values.get(c.id) for s, values in others.items()},
+        }
+        for c in candidates
+    }

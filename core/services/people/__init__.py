@@ -1,0 +1,1 @@
+"""People and cards: admin accounts, branches, employees, their photos, cards and links."""

@@ -1,0 +1,58 @@
+"""Editing an employee's details and photo (adding, cards and links: the employees module)."""
+
+from flask_babel import gettext as _
+
+from core.database import begin_write
+from core.extensions import db
+from core.models import Employee, User
+from core.services.audit import record_audit, snapshot
+from core.services.messaging.mail import send_mail
+from core.services.people.employee_checks import checked_employee_fields
+from core.services.people.employees import (
+    EMPLOYEE_FIELDS,
+    issue_private_link,
+)
+from core.services.people.photos import delete_photo, reencode_photo, store_photo
+
+
+def update_employee(
+    employee: Employee, branch_id: int, display_name: str, title: str, staff_no: str, actor: User
+) -> Employee:
+    """Change an employee's branch, name, title or staff number; commits."""
+    branch, display_name, title, staff_no = checked_employee_fields(
+        branch_id, display_name, title, staff_no, editing=employee
+    )
+    before = snapshot(employee, EMPLOYEE_FIELDS)
+    employee.branch_id = branch.id
+    employee.display_name, employee.title, employee.staff_no = display_name, title, staff_no or None
+    record_audit("employee.update", "employee", employee.id, before,
+                 snapshot(employee, EMPLOYEE_FIELDS), user=actor)  # fmt: skip
+    db.session.commit()
+    return employee
+
+
+def set_employee_photo(employee: Employee, data: bytes, actor: User) -> None:
+    """Check and re-encode an uploaded photo, store it and replace the old one; commits."""
+    jpeg = reencode_photo(data)
+    name = store_photo(jpeg)
+    begin_write()
+    old = employee.photo
+    employee.photo = name
+    record_audit("employee.photo", "employee", employee.id, {"photo": old}, {"photo": name},
+                 user=actor)  # fmt: skip
+    db.session.commit()
+    delete_photo(old)
+
+
+def send_private_link(employee: Employee, email: str, actor: User) -> str:
+    """Issue a new private link (the old one stops working) and email it; MailNotSent if not."""
+    link = issue_private_link(employee, actor)
+    body = _(
+        "Hello %(name)s,\n\nThis is your private Service Star page: your QR card, the "
+        "feedback you received, your points and rewards. Keep the link to yourself.\n\n"
+        "%(link)s\n",
+        name=employee.display_name,
+        link=link,
+    )
+    send_mail(email, _("Your Service Star page"), body)
+    return link

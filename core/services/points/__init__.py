@@ -1,0 +1,1 @@
+"""Points: the rules in force, the append-only ledger, the reward catalogue, redemptions."""

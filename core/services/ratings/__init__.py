@@ -1,0 +1,1 @@
+"""Customer ratings: submission, verification, identities, aggregates, moderation, follow-ups."""

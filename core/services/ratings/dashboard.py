@@ -1,0 +1,117 @@
+"""What the dashboard shows: ratings per day, dimension averages, top and bottom, tasks."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, true
+
+from core.extensions import db
+from core.localtime import period_days, site_zone
+from core.models import (
+    Employee,
+    EmployeePeriodDimension,
+    EmployeePeriodStats,
+    FollowUpState,
+    FollowUpTask,
+    Rating,
+    RatingStatus,
+    Redemption,
+    RedemptionStatus,
+)
+from core.services.ratings.followups import overdue_count
+from core.services.ratings.leaderboard import LeaderboardRow, leaderboard
+from core.services.ratings.moderation import open_disputes, open_surprise_claims
+
+TOP_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """Work waiting for the signed-in user, in the branches they see."""
+
+    redemptions: int
+    surprises: int
+    disputes: int
+    followups_open: int
+    followups_overdue: int
+
+
+def _in(column, branch_ids: set[int] | None):
+    return true() if branch_ids is None else column.in_(sorted(branch_ids) or [0])
+
+
+def ratings_per_day(key: str, branch_ids: set[int] | None) -> list[tuple[date, int]]:
+    """Verified ratings of the period counted by the local day they were given."""
+    zone = site_zone()
+    created = db.session.scalars(
+        select(Rating.created_at).where(
+            Rating.period_key == key,
+            Rating.status == RatingStatus.VERIFIED,
+            _in(Rating.branch_id, branch_ids),
+        )
+    )
+    per_day = Counter(moment.astimezone(zone).date() for moment in created)
+    return [(day, per_day.get(day, 0)) for day in period_days(key)]
+
+
+def dimension_means(key: str, branch_ids: set[int] | None) -> list[tuple[str, float, int]]:
+    """(dimension, mean stars, ratings) over the period, dimensions in name order."""
+    dims = EmployeePeriodDimension
+    rows = db.session.execute(
+        select(dims.dimension, func.sum(dims.stars_sum), func.sum(dims.rating_count))
+        .join(Employee, Employee.id == dims.employee_id)
+        .where(dims.period_key == key, _in(Employee.branch_id, branch_ids))
+        .group_by(dims.dimension)
+        .order_by(dims.dimension)
+    )
+    means = [(name, stars / count, count) for name, stars, count in rows if count]
+    stats = EmployeePeriodStats
+    overall_sum, count = db.session.execute(
+        select(func.sum(stats.overall_sum), func.sum(stats.rating_count)).where(
+            stats.period_key == key, _in(stats.branch_id, branch_ids)
+        )
+    ).one()
+    return [("overall", overall_sum / count, count), *means] if count else means
+
+
+def dimension_labels() -> dict[str, str]:
+    """Translated labels of the rating dimensions (config RATING_DIMENSIONS) and overall."""
+    labels = {key: _(label) for key, label in current_app.config["RATING_DIMENSIONS"]}
+    return {"overall": _("Overall"), **labels}
+
+
+def top_and_bottom(
+    key: str, branch_ids: set[int] | None
+) -> tuple[list[LeaderboardRow], list[LeaderboardRow]]:
+    """The best and the weakest ranked employees of the period in the visible branches."""
+    board = [row for row in leaderboard(key) if row.rank is not None]
+    if branch_ids is not None:
+        board = [row for row in board if row.branch_id in branch_ids]
+    bottom = [row for row in reversed(board[TOP_SIZE:])][:TOP_SIZE]
+    return board[:TOP_SIZE], bottom
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def waiting_tasks(branch_ids: set[int] | None) -> Tasks:
+    """Counts of what is waiting: redemption requests, surprise claims, disputes, follow-ups."""
+    redemptions = (
+        select(Redemption.id)
+        .join(Employee, Employee.id == Redemption.employee_id)
+        .where(Redemption.status == RedemptionStatus.REQUESTED, _in(Employee.branch_id, branch_ids))
+    )
+    followups = select(FollowUpTask.id).where(
+        FollowUpTask.state != FollowUpState.RESOLVED, _in(FollowUpTask.branch_id, branch_ids)
+    )
+    return Tasks(
+        redemptions=_count(redemptions),
+        surprises=_count(open_surprise_claims(branch_ids)),
+        disputes=_count(open_disputes(branch_ids)),
+        followups_open=_count(followups),
+        followups_overdue=overdue_count(branch_ids),
+    )

@@ -1,0 +1,194 @@
+"""One-time codes by email or SMS: issue, send, check.
+
+Rules: 6 digits, stored as an HMAC keyed with the app key, valid CODE_TTL; at most
+MAX_ATTEMPTS tries per code, counted in the database by a conditional UPDATE so the
+limit holds across server processes (the sixth try is refused even when right); a new
+code no sooner than RESEND_AFTER after the last, and it voids the old one; a used code
+never works again. Each code has a letter prefix ("A-123456") shown next to the input.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from core.database import begin_write
+from core.extensions import db
+from core.models import Channel, Rating, VerificationCode, utcnow
+from core.services import DomainError
+from core.services.messaging.mail import send_mail
+from core.services.messaging.sms import send_sms
+from core.services.ratings.identity import contact_identity
+from core.services.ratings.submission import (
+    check_can_rate,
+    complete_verification,
+    locked_pending_rating,
+    pending_rating,
+)
+
+CODE_DIGITS = 6
+CODE_TTL = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+RESEND_AFTER = timedelta(seconds=60)
+# No I or O: a prefix must not be mistaken for a digit.
+PREFIX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+IDENTITY_KINDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+
+
+class CodeError(DomainError):
+    """The code cannot be accepted (message says why)."""
+
+
+class ResendTooSoon(CodeError):
+    """A code was sent less than RESEND_AFTER ago."""
+
+
+@dataclass(frozen=True)
+class SentCode:
+    """What the code page shows: where the code went and its prefix."""
+
+    channel: Channel
+    prefix: str
+    contact: str
+
+
+def _code_hash(rating_id: int, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, f"otp:{rating_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def active_code(rating_id: int) -> VerificationCode | None:
+    """The rating's newest code that was not voided (used or not)."""
+    return db.session.scalars(
+        select(VerificationCode)
+        .where(VerificationCode.rating_id == rating_id, VerificationCode.voided_at.is_(None))
+        .order_by(VerificationCode.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _create_code(rating: Rating, channel: Channel, identity: str) -> tuple[VerificationCode, str]:
+    """Void the rating's earlier codes and add a new one (caller commits)."""
+    now = utcnow()
+    last = active_code(rating.id)
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
+        raise ResendTooSoon(
+            _("A code was just sent. You can ask for a new one in %(seconds)d seconds.",
+              seconds=wait)
+        )  # fmt: skip
+    db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.rating_id == rating.id, VerificationCode.voided_at.is_(None))
+        .values(voided_at=now)
+    )
+    plain = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = VerificationCode(
+        rating_id=rating.id,
+        channel=channel,
+        identity_hash=identity,
+        code_hash=_code_hash(rating.id, plain),
+        prefix=secrets.choice(PREFIX_LETTERS),
+        created_at=now,
+        expires_at=now + CODE_TTL,
+    )
+    db.session.add(code)
+    db.session.flush()
+    return code, plain
+
+
+def _deliver(rating: Rating, channel: Channel, contact: str, code: VerificationCode, plain: str):
+    """Send the code in the customer's language; MailNotSent / SmsNotSent on failure."""
+    minutes = int(CODE_TTL.total_seconds() // 60)
+    with force_locale(rating.locale):
+        text = _(
+            "Your Service Star code to rate %(name)s is %(prefix)s-%(code)s. "
+            "It is valid for %(minutes)d minutes. If you did not ask for it, ignore this message.",
+            name=rating.employee.display_name, prefix=code.prefix, code=plain, minutes=minutes,
+        )  # fmt: skip
+        subject = _("Your code %(prefix)s-%(code)s", prefix=code.prefix, code=plain)
+        if channel is Channel.EMAIL:
+            send_mail(contact, subject, text)
+        else:
+            send_sms(contact, text)
+
+
+def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
+    """Check the contact, store a new code and send it; commits.
+
+    The code row is committed before sending (no write lock held while a mail server
+    answers) and deleted again when sending fails, so the customer may retry at once.
+    """
+    contact, identity = contact_identity(IDENTITY_KINDS[channel], raw_contact)
+    begin_write()
+    rating = pending_rating(rating_id)
+    check_can_rate(rating.employee, identity)
+    code, plain = _create_code(rating, channel, identity)
+    if rating.consent_contact:
+        # Kept for the follow-up only with consent; purge-contacts removes it later.
+        rating.contact = contact
+    db.session.commit()
+    try:
+        _deliver(rating, channel, contact, code, plain)
+    except DomainError:
+        begin_write()
+        db.session.delete(db.session.get(VerificationCode, code.id))
+        db.session.commit()
+        raise
+    return SentCode(channel, code.prefix, contact)
+
+
+def _consume(rating_id: int, typed: str) -> VerificationCode:
+    """Spend one try of the rating's code; the code when right (and mark it used)."""
+    code = active_code(rating_id)
+    if code is None:
+        raise CodeError(_("Ask for a code first."))
+    if code.used_at is not None:
+        raise CodeError(_("This code has already been used."))
+    if utcnow() >= code.expires_at:
+        raise CodeError(_("This code has expired. Ask for a new one."))
+    counted = db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.id == code.id, VerificationCode.attempts < MAX_ATTEMPTS)
+        .values(attempts=VerificationCode.attempts + 1)
+    )
+    if counted.rowcount != 1:
+        raise CodeError(_("Too many wrong tries for this code. Ask for a new one."))
+    if not hmac.compare_digest(code.code_hash, _code_hash(rating_id, typed)):
+        db.session.refresh(code)
+        left = MAX_ATTEMPTS - code.attempts
+        if left <= 0:
+            raise CodeError(_("Too many wrong tries for this code. Ask for a new one."))
+        raise CodeError(_("This code is not right. %(left)d tries left.", left=left))
+    used = db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.id == code.id, VerificationCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        raise CodeError(_("This code has already been used."))
+    return code
+
+
+def verify_with_code(rating_id: int, typed: str) -> Rating:
+    """Check a typed code and, when right, verify and count the rating; commits.
+
+    A wrong try is committed too (the attempt counter must survive the refusal).
+    """
+    begin_write()
+    try:
+        code = _consume(rating_id, typed)
+        rating = locked_pending_rating(rating_id)
+        contact = rating.contact if rating.consent_contact else None
+        complete_verification(rating, code.identity_hash, contact)
+    except DomainError:
+        db.session.commit()
+        raise
+    db.session.commit()
+    return rating

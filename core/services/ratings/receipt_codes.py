@@ -1,0 +1,146 @@
+"""Receipt codes: single-use codes printed on a receipt or handed out at the till.
+
+A code is 10 characters from a 32-letter alphabet without look-alikes (no 0/O, 1/I),
+so 50 random bits, shown grouped as XXXX-XXXX-XX. Only a keyed hash is stored. A code
+may be bound to a branch, expires, and verifies exactly one rating: a conditional
+UPDATE marks it used, so two requests with the same code cannot both succeed.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+
+from core.database import begin_write
+from core.extensions import db
+from core.models import Branch, Rating, ReceiptCode, utcnow
+from core.services import DomainError
+from core.services.ratings.identity import identity_hash
+from core.services.ratings.submission import complete_verification, locked_pending_rating
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+GROUPS = (4, 4, 2)
+MAX_BATCH = 10_000
+SEPARATORS = re.compile(r"[\s\-_.]")
+
+
+class ReceiptRefused(DomainError):
+    """The receipt code cannot verify this rating (message says why)."""
+
+
+class UnknownReceiptCode(ReceiptRefused):
+    """No such code: a typo or a guess (these count towards the global throttle)."""
+
+
+class InvalidBatch(DomainError):
+    """The batch size or branch is not acceptable."""
+
+
+def format_code(raw: str) -> str:
+    """Group a bare code for printing: XXXX-XXXX-XX."""
+    parts, start = [], 0
+    for size in GROUPS:
+        parts.append(raw[start : start + size])
+        start += size
+    return "-".join(parts)
+
+
+def normalise_code(typed: str) -> str | None:
+    """The bare uppercase code, or None when it cannot be one of ours."""
+    bare = SEPARATORS.sub("", (typed or "").upper())
+    if len(bare) != CODE_LENGTH or any(char not in ALPHABET for char in bare):
+        return None
+    return bare
+
+
+def _hash(bare: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, f"receipt:{bare}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_code() -> str:
+    """A fresh random bare code (50 bits)."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def mint_receipt_codes(
+    count: int, branch_id: int | None = None, valid_days: int | None = None
+) -> tuple[list[str], datetime]:
+    """Create `count` codes (optionally bound to a branch); commits. Returns them grouped."""
+    if not 1 <= count <= MAX_BATCH:
+        raise InvalidBatch(_("Ask for between 1 and %(max)d codes.", max=MAX_BATCH))
+    days = valid_days or current_app.config["RECEIPT_CODE_DAYS"]
+    begin_write()
+    if branch_id is not None and db.session.get(Branch, branch_id) is None:
+        raise InvalidBatch(_("This branch does not exist."))
+    expires_at = utcnow() + timedelta(days=days)
+    codes = [new_code() for _ in range(count)]
+    db.session.add_all(
+        ReceiptCode(code_hash=_hash(code), branch_id=branch_id, expires_at=expires_at)
+        for code in codes
+    )
+    db.session.commit()
+    return [format_code(code) for code in codes], expires_at
+
+
+def _refusal(code_hash: str, rating: Rating) -> ReceiptRefused:
+    """Why the conditional update matched nothing, in words for the customer."""
+    row = db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == code_hash))
+    if row is None:
+        return UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
+    if row.used_at is not None:
+        return ReceiptRefused(_("This receipt code has already been used."))
+    if row.expires_at <= utcnow():
+        return ReceiptRefused(_("This receipt code has expired."))
+    return ReceiptRefused(_("This receipt code is for another branch."))
+
+
+def redeem(typed: str, rating: Rating) -> str:
+    """Mark the code used by this rating (no commit); its identity hash, or ReceiptRefused."""
+    bare = normalise_code(typed)
+    if bare is None:
+        raise UnknownReceiptCode(_("A receipt code has 10 letters and digits, like ABCD-EFGH-JK."))
+    code_hash = _hash(bare)
+    now = utcnow()
+    result = db.session.execute(
+        update(ReceiptCode)
+        .where(
+            ReceiptCode.code_hash == code_hash,
+            ReceiptCode.used_at.is_(None),
+            ReceiptCode.expires_at > now,
+            or_(ReceiptCode.branch_id.is_(None), ReceiptCode.branch_id == rating.branch_id),
+        )
+        .values(used_at=now, rating_id=rating.id)
+    )
+    if result.rowcount != 1:
+        raise _refusal(code_hash, rating)
+    return identity_hash("receipt", bare)
+
+
+def verify_with_receipt(rating_id: int, typed: str) -> Rating:
+    """Verify and count the pending rating with a receipt code; commits (or changes nothing)."""
+    begin_write()
+    try:
+        rating = locked_pending_rating(rating_id)
+        customer = redeem(typed, rating)
+        complete_verification(rating, customer, None)
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return rating
+
+
+DEMO_RECEIPT_CODES = 5
+
+
+def seed_demo_receipt_codes(notes: list[str]) -> None:
+    """Demo step: a few receipt codes, so a rating can be verified without mail or SMS."""
+    codes, _expires_at = mint_receipt_codes(DEMO_RECEIPT_CODES)
+    notes.append("Receipt codes for verifying a demo rating: " + ", ".join(codes))
