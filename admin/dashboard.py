@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.access import login_required, visible_branch_ids
 from admin.charts import Bar, bar_chart_svg
+from core.services.periods import current_period_key
 from core.services.ratings.dashboard import (
     dimension_labels,
     dimension_means,
@@ -13,7 +14,6 @@ from core.services.ratings.dashboard import (
     top_and_bottom,
     waiting_tasks,
 )
-from core.services.ratings.leaderboard import current_period_key
 
 STARS_MAX = 5
 

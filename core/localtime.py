@@ -1,12 +1,10 @@
 """The site's time zone: times are stored in UTC, and shown and counted in days in TIME_ZONE."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
-from scoring.periods import period_bounds
 
 DEFAULT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -24,14 +22,6 @@ def site_zone() -> ZoneInfo:
 def local_midnight(day: date) -> datetime:
     """The moment, in UTC, at which the local calendar day `day` begins."""
     return datetime.combine(day, time(), tzinfo=site_zone()).astimezone(UTC)
-
-
-def period_days(key: str) -> list[date]:
-    """The local calendar days of the award period `key`, first to last."""
-    zone = site_zone()
-    start, end = period_bounds(key, current_app.config["TIME_ZONE"])
-    first, last = start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone)
-    return [first + timedelta(days=n) for n in range((last.date() - first).days + 1)]
 
 
 def local_time(moment: datetime | None, fmt: str = DEFAULT_FORMAT) -> str:

@@ -7,13 +7,10 @@
   rating this period needs no second code (the once-only rule still applies).
 """
 
-from datetime import UTC, datetime
-
 from flask import current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core.services.ratings.leaderboard import current_period_key
-from scoring.periods import period_bounds
+from core.services.periods import current_period_key, seconds_left_in_period
 
 DEVICE_COOKIE = "verified_device"
 DEVICE_SALT = "service-star verified device"
@@ -25,11 +22,6 @@ ALREADY_KEY = "already_rated"
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
-
-
-def _seconds_left_in_period(period: str) -> int:
-    _start, end = period_bounds(period, current_app.config["TIME_ZONE"])
-    return max(int((end - datetime.now(UTC)).total_seconds()), 1)
 
 
 def remembered_customer() -> str | None:
@@ -54,7 +46,7 @@ def remember_device(response, customer_hash: str):
     response.set_cookie(
         DEVICE_COOKIE,
         _serializer().dumps({"h": customer_hash, "p": period}),
-        max_age=_seconds_left_in_period(period),
+        max_age=seconds_left_in_period(period),
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],

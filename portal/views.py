@@ -19,8 +19,8 @@ from core.models import Employee, Rating, RatingClaim, RatingStatus, SurpriseSta
 from core.security import no_referrer, no_store
 from core.services.people.cards import lookup_card
 from core.services.people.photos import photos_dir
+from core.services.periods import current_period_key
 from core.services.ratings.identity import client_hash
-from core.services.ratings.leaderboard import current_period_key
 from core.services.ratings.submission import (
     AlreadyRated,
     RatingInput,

@@ -1,5 +1,6 @@
 """Plain functions that add a row, flush and return it."""
 
+from datetime import UTC, datetime
 from itertools import count
 
 from core.extensions import db
@@ -41,11 +42,15 @@ def make_rating(employee=None, overall: int = 5, stars: dict | None = None, **kw
     from core.models import Rating, RatingStar, RatingStatus
 
     employee = employee or make_employee()
+    status = kw.pop("status", RatingStatus.VERIFIED)
+    if status is RatingStatus.VERIFIED:
+        # A verified rating is counted when it was verified: by default, when it was given.
+        kw.setdefault("verified_at", kw.get("created_at") or datetime.now(UTC))
     rating = Rating(
         employee=employee,
         branch_id=kw.pop("branch_id", employee.branch_id),
         period_key=kw.pop("period_key", "2026-11"),
-        status=kw.pop("status", RatingStatus.VERIFIED),
+        status=status,
         submission_key=kw.pop("submission_key", f"submission-{next(_sequence)}"),
         overall=overall,
         **kw,

@@ -21,10 +21,10 @@ from core.models import (
     SurpriseStatus,
     utcnow,
 )
+from core.services.periods import current_period_key, period_window
 from core.services.points.ledger import count_verified_rating
 from core.services.ratings.identity import identity_hash
-from core.services.ratings.leaderboard import current_period_key
-from scoring.periods import period_bounds, previous_period_key
+from scoring.periods import previous_period_key
 
 # A fixed seed: every demo database tells the same story.
 DEMO_SEED = 20261122
@@ -44,7 +44,7 @@ def _stars(chance: random.Random, skill: float) -> int:
 
 
 def _rate(employee: Employee, customer: int, period: str, chance: random.Random, skill: float):
-    start, end = period_bounds(period, current_app.config["TIME_ZONE"])
+    start, end = period_window(period)
     # Inside the period and never in the future.
     moment = start + (min(end, utcnow()) - start) * chance.uniform(0.05, 0.95)
     customer_hash = identity_hash("email", f"demo-customer-{customer}@example.com")

@@ -3,14 +3,13 @@
 from sqlalchemy import select
 
 from core.extensions import db
-from core.localtime import period_days
 from core.models import AwardPeriod, Employee, Reward, RewardKind
 from core.services import DomainError
 from core.services.awards.candidates import candidates
 from core.services.awards.winners import add_winner, create_period, publish_period
+from core.services.periods import current_period_key, period_days
 from core.services.points.redemptions import request_redemption
 from core.services.points.rewards import RewardFields, create_reward
-from core.services.ratings.leaderboard import current_period_key
 from scoring.periods import previous_period_key
 
 DEMO_REWARDS = [

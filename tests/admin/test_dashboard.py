@@ -3,8 +3,8 @@
 from admin.charts import Bar, bar_chart_svg
 from core.extensions import db
 from core.models import SurpriseStatus, utcnow
+from core.services.periods import current_period_key
 from core.services.ratings.dashboard import dimension_means, ratings_per_day
-from core.services.ratings.leaderboard import current_period_key
 from tests.admin.conftest import make_followup
 from tests.factories import make_counted_rating, make_employee, make_redemption
 

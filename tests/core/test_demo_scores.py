@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 from core.demo.seed import seed_demo
 from core.extensions import db
 from core.models import PointsEntry, Rating
+from core.services.periods import current_period_key
 from core.services.ratings.aggregates_check import find_drift
-from core.services.ratings.leaderboard import current_period_key, leaderboard
+from core.services.ratings.leaderboard import leaderboard
 
 
 def rating_count() -> int:

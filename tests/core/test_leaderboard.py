@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.services.periods import current_period_key
 from core.services.points.ledger import reverse_rating
-from core.services.ratings.leaderboard import current_period_key, employee_standing, leaderboard
+from core.services.ratings.leaderboard import employee_standing, leaderboard
 from tests.factories import make_branch, make_counted_rating, make_employee
 
 

@@ -9,12 +9,10 @@ employees are not listed; employees with a disciplinary flag are listed but not 
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
 from core.extensions import db
-from core.localtime import local_midnight
 from core.models import (
     AwardCategory,
     AwardPeriod,
@@ -25,6 +23,7 @@ from core.models import (
     RatingStatus,
     SurpriseStatus,
 )
+from core.services.periods import counted_between, days_window
 from core.services.points.rules import score_settings
 from scoring.rankings import rank_employees
 from scoring.scores import EmployeeStatsRow, display_score, score_employees
@@ -66,13 +65,8 @@ class Candidate:
         }
 
 
-def period_range(period: AwardPeriod) -> tuple[datetime, datetime]:
-    """UTC [start, end) of the award period's local days, the last day included."""
-    return local_midnight(period.starts_on), local_midnight(period.ends_on + timedelta(days=1))
-
-
 def _rows(period: AwardPeriod):
-    start, end = period_range(period)
+    start, end = days_window(period.starts_on, period.ends_on)
     surprise = case((Rating.surprise_status == SurpriseStatus.CONFIRMED, 1), else_=0)
     high = case((Rating.overall >= HIGH_STARS, 1), else_=0)
     return db.session.execute(
@@ -91,8 +85,7 @@ def _rows(period: AwardPeriod):
         .join(Branch, Branch.id == Employee.branch_id)
         .where(
             Rating.status == RatingStatus.VERIFIED,
-            Rating.created_at >= start,
-            Rating.created_at < end,
+            counted_between(start, end),
             Rating.score.is_not(None),
             Employee.active.is_(True),
         )

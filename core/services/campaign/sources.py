@@ -1,7 +1,7 @@
 """The evaluation sources of a campaign stage, each normalised to 0..100 (None: missing).
 
 Sources of a stage (the rules; scoring/ does the arithmetic):
-- customer: verified ratings of the campaign's dates in its branches, Bayesian score
+- customer: verified ratings of the campaign's local days in its branches, Bayesian score
   (prior = mean of those ratings, weight from the score settings) mapped 1..5 -> 0..100;
   missing without a rating;
 - colleagues: the round's votes as a share of the top count among the candidates of the
@@ -16,7 +16,6 @@ Missing sources count 0 and are flagged; ties fall to the customer score.
 
 import math
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -34,28 +33,22 @@ from core.models import (
     SupervisorEvaluation,
     VoteTally,
 )
+from core.services.periods import counted_between, days_window
 from core.services.points.rules import score_settings
 from scoring.composite import panel_score, ten_point_to_100, votes_to_100
 from scoring.scores import bayesian_score, normalise_score, period_mean
 
 
-def _window(campaign: Campaign) -> tuple[datetime, datetime]:
-    start = datetime.combine(campaign.starts_on, time.min, tzinfo=UTC)
-    end = datetime.combine(campaign.ends_on + timedelta(days=1), time.min, tzinfo=UTC)
-    return start, end
-
-
 def customer_totals(campaign: Campaign) -> dict[int, tuple[int, float]]:
     """(count, score sum) of verified ratings in the campaign's dates, per employee."""
-    start, end = _window(campaign)
+    start, end = days_window(campaign.starts_on, campaign.ends_on)
     score = func.coalesce(Rating.score, Rating.overall)
     query = (
         select(Rating.employee_id, func.count(), func.sum(score))
         .where(
             Rating.status == RatingStatus.VERIFIED,
             Rating.branch_id.in_(sorted(campaign.branch_ids)),
-            Rating.verified_at >= start,
-            Rating.verified_at < end,
+            counted_between(start, end),
         )
         .group_by(Rating.employee_id)
     )

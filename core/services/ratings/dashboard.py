@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from core.extensions import db
-from core.localtime import period_days, site_zone
 from core.models import (
     Employee,
     EmployeePeriodDimension,
@@ -21,6 +20,7 @@ from core.models import (
     Redemption,
     RedemptionStatus,
 )
+from core.services.periods import COUNTED_AT, local_day, period_days
 from core.services.ratings.followups import overdue_count
 from core.services.ratings.leaderboard import LeaderboardRow, leaderboard
 from core.services.ratings.moderation import open_disputes, open_surprise_claims
@@ -44,16 +44,15 @@ def _in(column, branch_ids: set[int] | None):
 
 
 def ratings_per_day(key: str, branch_ids: set[int] | None) -> list[tuple[date, int]]:
-    """Verified ratings of the period counted by the local day they were given."""
-    zone = site_zone()
-    created = db.session.scalars(
-        select(Rating.created_at).where(
+    """Verified ratings of the period counted by the local day they were verified."""
+    counted = db.session.scalars(
+        select(COUNTED_AT).where(
             Rating.period_key == key,
             Rating.status == RatingStatus.VERIFIED,
             _in(Rating.branch_id, branch_ids),
         )
     )
-    per_day = Counter(moment.astimezone(zone).date() for moment in created)
+    per_day = Counter(local_day(moment) for moment in counted)
     return [(day, per_day.get(day, 0)) for day in period_days(key)]
 
 

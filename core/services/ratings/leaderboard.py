@@ -10,15 +10,13 @@ ranked, unranked), and the change of rank against the previous period.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Branch, Employee, EmployeePeriodDimension, EmployeePeriodStats
 from core.services.points.rules import score_settings
-from scoring.periods import period_key, previous_period_key
+from scoring.periods import previous_period_key
 from scoring.rankings import rank_employees, ranking_key
 from scoring.scores import EmployeeScore, EmployeeStatsRow, display_score, score_employees
 
@@ -55,12 +53,6 @@ class Standing:
     in_branch: LeaderboardRow
     ranked_overall: int
     ranked_in_branch: int
-
-
-def current_period_key(moment: datetime | None = None) -> str:
-    """Key of the award period containing `moment` (now), in config TIME_ZONE / PERIOD_KIND."""
-    config = current_app.config
-    return period_key(moment or datetime.now(UTC), config["TIME_ZONE"], config["PERIOD_KIND"])
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from core.models import (
     utcnow,
 )
 from core.services import DomainError
+from core.services.periods import current_period_key
 from core.services.points.ledger import count_verified_rating
-from core.services.ratings.leaderboard import current_period_key
 
 FOLLOWUP_MAX_OVERALL = 2
 ALREADY_RATED = {
