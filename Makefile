@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test bench translations lint messages
+.PHONY: setup run test bench translations lint messages mutate
 
 setup: $(STAMP) translations
 
@@ -32,6 +32,16 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Mutation testing of scoring/ against tests/scoring only ([tool.mutmut] in pyproject.toml):
+# lists the surviving mutants (`mutmut show NAME` shows one), then the share killed.
+mutate: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut export-cicd-stats
+	$(PY) -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	print('killed %d of %d mutants (%.1f%%)' % (s['killed'], s['total'], 100 * s['killed'] / s['total']))"
 
 # After changing user-facing strings: refresh the catalogue, then translate zh_CN.
 messages: $(STAMP)
