@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +10,7 @@ from scoring.periods import (
     period_key,
     previous_period_key,
 )
+from tests.scoring.exact import exactly
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
 ZONES = (
@@ -58,20 +59,37 @@ def test_period_key_defaults_to_month():
     assert period_key(utc(2026, 11, 15), "UTC") == "2026-11"
 
 
+class NoOffset(tzinfo):
+    """A time zone that knows no offset: datetimes carrying it are still naive."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+NAIVE = "moment must be an aware datetime, not naive"
+
+
 def test_period_key_rejects_naive_datetime():
-    with pytest.raises(ValueError, match="naive"):
+    with pytest.raises(ValueError, match=exactly(NAIVE)):
         period_key(datetime(2026, 11, 15), "UTC")
+
+
+def test_period_key_rejects_datetime_whose_tzinfo_gives_no_offset():
+    """Python counts a datetime as naive when its tzinfo's utcoffset() is None."""
+    with pytest.raises(ValueError, match=exactly(NAIVE)):
+        period_key(datetime(2026, 11, 15, tzinfo=NoOffset()), "UTC")
 
 
 @pytest.mark.parametrize("kind", ["day", "Month", "", "months"])
 def test_period_key_rejects_unknown_kind(kind):
-    with pytest.raises(ValueError, match="kind"):
+    message = f"unknown period kind {kind!r}; expected one of ('month', 'quarter', 'year', 'week')"
+    with pytest.raises(ValueError, match=exactly(message)):
         period_key(utc(2026, 11, 15), "UTC", kind)
 
 
 @pytest.mark.parametrize("tz", ["Mars/Olympus", "", "../etc/passwd"])
 def test_period_key_rejects_unknown_time_zone(tz):
-    with pytest.raises(ValueError, match="time zone"):
+    with pytest.raises(ValueError, match=exactly(f"unknown time zone {tz!r}")):
         period_key(utc(2026, 11, 15), tz)
 
 
@@ -114,27 +132,34 @@ def test_period_starting_in_a_repeated_hour_starts_at_first_midnight():
 
 
 @pytest.mark.parametrize(
-    "key",
+    ("key", "kind"),
     [
-        "2026-13",
-        "2026-00",
-        "2026-Q0",
-        "2026-Q5",
-        "2026-W00",
-        "2026-W54",
-        "2025-W53",
-        "0000",
-        "26-11",
-        "2026/11",
-        "2026-11-01",
-        "2026-w47",
-        "2026-q4",
-        " 2026",
-        "",
+        ("2026-13", "month"),
+        ("2026-00", "month"),
+        ("2026-W00", "week"),
+        ("2026-W54", "week"),
+        ("2025-W53", "week"),
+        ("0000", "year"),
     ],
 )
+def test_period_bounds_rejects_a_period_that_does_not_exist(key, kind):
+    # The rest of the message is the standard library's (date, fromisocalendar).
+    with pytest.raises(ValueError, match=rf"\Ainvalid {kind} period: "):
+        period_bounds(key, "UTC")
+
+
+@pytest.mark.parametrize("key", ["2026-Q0", "2026-Q5"])
+def test_period_bounds_rejects_quarter_outside_one_to_four(key):
+    with pytest.raises(ValueError, match=exactly("invalid quarter period: quarter must be 1..4")):
+        period_bounds(key, "UTC")
+
+
+@pytest.mark.parametrize(
+    "key", ["26-11", "2026/11", "2026-11-01", "2026-w47", "2026-q4", " 2026", ""]
+)
 def test_period_bounds_rejects_malformed_key(key):
-    with pytest.raises(ValueError, match="period"):
+    message = f"malformed period key {key!r}; expected YYYY-MM, YYYY-Qn, YYYY or YYYY-Www"
+    with pytest.raises(ValueError, match=exactly(message)):
         period_bounds(key, "UTC")
 
 
@@ -156,7 +181,7 @@ def test_previous_period_key_steps_back_one_period(key, previous):
 
 
 def test_previous_period_key_rejects_malformed_key():
-    with pytest.raises(ValueError, match="period"):
+    with pytest.raises(ValueError, match=r"\Ainvalid month period: "):
         previous_period_key("2026-13")
 
 
