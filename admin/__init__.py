@@ -1,11 +1,10 @@
-"""The admin area (bp, under /admin) and the employees' private pages (staff_bp)."""
+"""The admin area (bp, under /admin); the employees' own pages are the staff package."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-staff_bp = Blueprint("staff", __name__, url_prefix="/me")
 
-# Route modules register their views on the blueprints above when imported.
+# Route modules register their views on the blueprint above when imported.
 from admin import (  # noqa: E402, F401
     audit_log,
     auth,
@@ -24,8 +23,5 @@ from admin import (  # noqa: E402, F401
     redemptions,
     rewards,
     rules,
-    staff,
-    staff_campaign,
-    staff_pages,
     users,
 )

@@ -1,7 +1,8 @@
-"""Forms of the selection campaign (admin, supervisors, judges, staff): shape checks only.
+"""Forms of the selection campaign (admin, supervisors, judges): shape checks only.
 
 The one rule checked here as well as in the service is that each stage's weights total
-100, so the admin sees the message next to the stage while typing the weights.
+100, so the admin sees the message next to the stage while typing the weights. The
+employees' own campaign forms are in staff.forms and share the field makers here.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -66,14 +67,16 @@ def _count(label, minimum: int = 1):
     return IntegerField(label, validators=[InputRequired(), NumberRange(min=minimum, max=10_000)])
 
 
-def _ten_point(name: str):
+def ten_point_field(name: str):
+    """A required whole score from 1 to 10, labelled by its criterion."""
     return IntegerField(
         CRITERION_LABELS[name],
         validators=[InputRequired(_l("Give a whole number from 1 to 10.")), NumberRange(1, 10)],
     )
 
 
-def _text(label, required: bool = True, maximum: int = TEXT_MAX):
+def text_field(label, required: bool = True, maximum: int = TEXT_MAX):
+    """A free-text answer of at most `maximum` characters."""
     first = InputRequired() if required else Optional()
     return TextAreaField(label, validators=[first, Length(max=maximum)])
 
@@ -136,7 +139,7 @@ for _stage, _source in _weight_fields():
 
 
 class RegistrationForm(FlaskForm):
-    highlights = _text(_l("Service highlights"), maximum=HIGHLIGHTS_MAX)
+    highlights = text_field(_l("Service highlights"), maximum=HIGHLIGHTS_MAX)
 
 
 class RegisterOnBehalfForm(RegistrationForm):
@@ -147,23 +150,11 @@ class PanelForm(FlaskForm):
     judge_ids = MultiCheckboxField(_l("Judges"), coerce=int, choices=[])
 
 
-class BallotForm(FlaskForm):
-    candidate_ids = MultiCheckboxField(_l("Colleagues"), coerce=int, choices=[])
-
-
 class SupervisorEvaluationForm(FlaskForm):
-    attitude = _ten_point("attitude")
-    quality = _ten_point("quality")
-    efficiency = _ten_point("efficiency")
-    comment = _text(_l("Comment"))
-
-
-class SelfEvaluationForm(FlaskForm):
-    performance = _ten_point("performance")
-    growth = _ten_point("growth")
-    self_management = _ten_point("self_management")
-    reasons = _text(_l("Reasons"))
-    improvements = _text(_l("Improvement steps"))
+    attitude = ten_point_field("attitude")
+    quality = ten_point_field("quality")
+    efficiency = ten_point_field("efficiency")
+    comment = text_field(_l("Comment"))
 
 
 class SelfReviewForm(FlaskForm):
@@ -172,21 +163,21 @@ class SelfReviewForm(FlaskForm):
         choices=to_choices([("accept", _l("Accept")), ("return", _l("Return with a comment"))]),
         validators=[InputRequired()],
     )
-    comment = _text(_l("Comment"), required=False)
+    comment = text_field(_l("Comment"), required=False)
 
 
 class SecondRoundScoreForm(FlaskForm):
     practical_skill, adaptability, teamwork = (
-        _ten_point(c) for c in JUDGE_CRITERIA[CampaignStage.SECOND]
+        ten_point_field(c) for c in JUDGE_CRITERIA[CampaignStage.SECOND]
     )
-    note = _text(_l("Note"), required=False)
+    note = text_field(_l("Note"), required=False)
 
 
 class FinalScoreForm(FlaskForm):
     overall_quality, service_philosophy, innovation = (
-        _ten_point(c) for c in JUDGE_CRITERIA[CampaignStage.FINAL]
+        ten_point_field(c) for c in JUDGE_CRITERIA[CampaignStage.FINAL]
     )
-    note = _text(_l("Note"), required=False)
+    note = text_field(_l("Note"), required=False)
 
 
 JUDGE_FORMS = {CampaignStage.SECOND: SecondRoundScoreForm, CampaignStage.FINAL: FinalScoreForm}

@@ -96,13 +96,3 @@ class RulesForm(FlaskForm):
     @property
     def per_star(self) -> list[int]:
         return [self.star1.data, self.star2.data, self.star3.data, self.star4.data, self.star5.data]
-
-
-class ReplyForm(FlaskForm):
-    reply = TextAreaField(_l("Your reply"), validators=[InputRequired(), Length(min=2, max=1000)])
-
-
-class DisputeForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why this rating is wrong"), validators=[InputRequired(), Length(min=10, max=1000)]
-    )

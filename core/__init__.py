@@ -49,15 +49,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from admin import bp as admin_bp
-    from admin import staff_bp
+    import admin
+    import portal
+    import staff
     from core import health
-    from portal import bp as portal_bp
 
     health.init_app(app)
-    app.register_blueprint(portal_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(staff_bp)
+    for package in (portal, admin, staff):
+        app.register_blueprint(package.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,8 +11,11 @@ from core.services.campaign.colleague_votes import cast_ballot
 from core.services.campaign.setup import create_campaign
 from core.services.campaign.stages import advance_stage
 from core.services.people.employees import issue_private_link
-from tests.campaign.conftest import campaign_data
+from tests.campaign.conftest import campaign_data, request_context  # noqa: F401
 from tests.factories import make_branch, make_employee
+
+# request_context (autouse, imported above): each test runs inside a request, as in
+# tests/campaign, because services translate their messages for the request's locale.
 
 
 def _page(employee) -> str:

@@ -3,18 +3,14 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from admin import staff_bp
 from admin.campaign_forms import (
     SELF_STATUS_LABELS,
     STAGE_LABELS,
-    BallotForm,
     RegistrationForm,
-    SelfEvaluationForm,
     scores_of,
     show_error,
 )
 from admin.forms import to_choices
-from admin.staff import STAFF_PAGE_LIMIT
 from core.extensions import db, limiter
 from core.models import Campaign, CampaignStage, Employee, SelfEvaluationStatus
 from core.services import DomainError
@@ -39,24 +35,16 @@ from core.services.campaign.rounds import (
     registration_of,
     round_candidates,
 )
-from core.services.campaign.setup import campaigns_for_branch
-from core.services.people.employees import employee_for_secret
-
-# A person submits a handful of forms; a burst means a script.
-STAFF_POST_LIMIT = "20/minute"
-SELF_CRITERIA = ("performance", "growth", "self_management")
-
-
-@staff_bp.app_template_global("staff_campaigns")
-def staff_campaigns(employee: Employee) -> list[Campaign]:
-    """The campaigns the employee's branch takes part in (for the private page)."""
-    return campaigns_for_branch(employee.branch_id)
+from staff import bp
+from staff.access import PAGE_LIMIT, POST_LIMIT, employee_or_404
+from staff.forms import SELF_CRITERIA, BallotForm, SelfEvaluationForm
 
 
 def _load(secret: str, campaign_id: int) -> tuple[Employee, Campaign]:
-    employee = employee_for_secret(secret)
+    """The employee and a campaign of their branch; 404 for any other campaign."""
+    employee = employee_or_404(secret)
     campaign = db.session.get(Campaign, campaign_id)
-    if employee is None or campaign is None or employee.branch_id not in campaign.branch_ids:
+    if campaign is None or employee.branch_id not in campaign.branch_ids:
         abort(404)
     return employee, campaign
 
@@ -72,14 +60,21 @@ def _self_form(campaign: Campaign, employee: Employee, form=None):
     return form, existing
 
 
-def _ballot_form(campaign: Campaign, employee: Employee, form=None):
-    round_ = voting_round(campaign)
-    if not may_vote(campaign, employee) or has_voted(campaign, employee, round_):
-        return None
+def _ballot(campaign: Campaign, employee: Employee, form=None) -> BallotForm:
+    """The ballot offering the colleagues this employee may name."""
     form = form or BallotForm()
     form.candidate_ids.choices = to_choices(
         (c.id, c.display_name) for c in ballot_choices(campaign, employee)
     )
+    return form
+
+
+def _ballot_form(campaign: Campaign, employee: Employee, form=None):
+    """The ballot to show: None once voted, or when there is no vote or no one to name."""
+    round_ = voting_round(campaign)
+    if not may_vote(campaign, employee) or has_voted(campaign, employee, round_):
+        return None
+    form = _ballot(campaign, employee, form)
     return form if form.candidate_ids.choices else None
 
 
@@ -93,6 +88,7 @@ def _tally_rows(campaign: Campaign, round_: CampaignStage, employee: Employee):
 
 
 def _page(secret, employee, campaign, status=200, **forms):
+    """The campaign page; a form given by name (after a failed POST) keeps its messages."""
     round_ = voting_round(campaign)
     registration = registration_of(campaign, employee)
     register_form = forms.get("register")
@@ -123,9 +119,10 @@ def _page(secret, employee, campaign, status=200, **forms):
     ), status
 
 
-@staff_bp.get("/<secret>/campaigns/<int:campaign_id>")
-@limiter.limit(STAFF_PAGE_LIMIT)
+@bp.get("/<secret>/campaigns/<int:campaign_id>")
+@limiter.limit(PAGE_LIMIT)
 def campaign_page(secret: str, campaign_id: int):
+    """The campaign as the employee takes part: registration, ballot, self-evaluation, results."""
     employee, campaign = _load(secret, campaign_id)
     return _page(secret, employee, campaign)
 
@@ -134,9 +131,10 @@ def _back(secret: str, campaign: Campaign):
     return redirect(url_for("staff.campaign_page", secret=secret, campaign_id=campaign.id))
 
 
-@staff_bp.post("/<secret>/campaigns/<int:campaign_id>/register")
-@limiter.limit(STAFF_POST_LIMIT)
+@bp.post("/<secret>/campaigns/<int:campaign_id>/register")
+@limiter.limit(POST_LIMIT)
 def campaign_register(secret: str, campaign_id: int):
+    """The employee registers as a candidate, with their service highlights."""
     employee, campaign = _load(secret, campaign_id)
     form = RegistrationForm()
     if form.validate_on_submit():
@@ -151,14 +149,12 @@ def campaign_register(secret: str, campaign_id: int):
     return _page(secret, employee, campaign, 400, register=form)
 
 
-@staff_bp.post("/<secret>/campaigns/<int:campaign_id>/ballot")
-@limiter.limit(STAFF_POST_LIMIT)
+@bp.post("/<secret>/campaigns/<int:campaign_id>/ballot")
+@limiter.limit(POST_LIMIT)
 def campaign_vote(secret: str, campaign_id: int):
+    """The employee casts their anonymous ballot for colleagues of the open round."""
     employee, campaign = _load(secret, campaign_id)
-    form = BallotForm()
-    form.candidate_ids.choices = to_choices(
-        (c.id, c.display_name) for c in ballot_choices(campaign, employee)
-    )
+    form = _ballot(campaign, employee)
     if form.validate_on_submit():
         try:
             cast_ballot(campaign, employee, form.candidate_ids.data)
@@ -171,9 +167,10 @@ def campaign_vote(secret: str, campaign_id: int):
     return _page(secret, employee, campaign, 400, ballot=form)
 
 
-@staff_bp.post("/<secret>/campaigns/<int:campaign_id>/self-evaluation")
-@limiter.limit(STAFF_POST_LIMIT)
+@bp.post("/<secret>/campaigns/<int:campaign_id>/self-evaluation")
+@limiter.limit(POST_LIMIT)
 def campaign_self(secret: str, campaign_id: int):
+    """A candidate of the open round sends their self-evaluation to their supervisor."""
     employee, campaign = _load(secret, campaign_id)
     form = SelfEvaluationForm()
     if form.validate_on_submit():

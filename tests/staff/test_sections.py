@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import DisputeStatus, Rating, Redemption, RedemptionStatus, utcnow
 from core.services.people.employees import issue_private_link
-from core.services.ratings.leaderboard import current_period_key
+from core.services.periods import current_period_key
 from tests.factories import (
     give_points,
     make_counted_rating,

@@ -1,0 +1,35 @@
+"""Forms of the employees' private pages: they check shape, not business rules.
+
+Two forms stay with the admin area because an admin fills them in on an employee's
+behalf too: RedeemForm (admin.scheme_forms) and RegistrationForm (admin.campaign_forms).
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from admin.campaign_forms import ten_point_field, text_field
+from admin.forms import MultiCheckboxField
+
+SELF_CRITERIA = ("performance", "growth", "self_management")
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(_l("Your reply"), validators=[InputRequired(), Length(min=2, max=1000)])
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why this rating is wrong"), validators=[InputRequired(), Length(min=10, max=1000)]
+    )
+
+
+class BallotForm(FlaskForm):
+    candidate_ids = MultiCheckboxField(_l("Colleagues"), coerce=int, choices=[])
+
+
+class SelfEvaluationForm(FlaskForm):
+    performance, growth, self_management = (ten_point_field(c) for c in SELF_CRITERIA)
+    reasons = text_field(_l("Reasons"))
+    improvements = text_field(_l("Improvement steps"))

@@ -1,0 +1,89 @@
+"""The sections of the employee's private page, as plain data for templates/staff/.
+
+The views build them here and pass them to the template, which only renders them:
+standing, ratings received (with the reply and dispute forms), points, rewards, awards
+and the branch's campaigns.
+"""
+
+from dataclasses import dataclass
+
+from admin.scheme_forms import RedeemForm
+from core.models import AwardWinner, Campaign, Employee, PointsEntry, Rating, Redemption, Reward
+from core.services.awards.winners import awards_of
+from core.services.campaign.setup import campaigns_for_branch
+from core.services.periods import current_period_key
+from core.services.points.ledger import balance_of, ledger_for
+from core.services.points.redemptions import redemptions_of
+from core.services.points.rewards import catalogue
+from core.services.points.rules import current_points_rules
+from core.services.ratings.dashboard import dimension_labels
+from core.services.ratings.leaderboard import Standing, employee_standing
+from core.services.ratings.staff_replies import ratings_received
+from scoring.points import PointsRules
+from staff.forms import DisputeForm, ReplyForm
+
+LEDGER_ROWS = 50
+
+
+@dataclass
+class StaffSections:
+    """Everything the employee's sections show."""
+
+    period_key: str
+    standing: Standing | None
+    ratings: list[Rating]
+    balance: int
+    entries: list[PointsEntry]
+    rules: PointsRules
+    rewards: list[Reward]
+    redemptions: list[Redemption]
+    awards: list[AwardWinner]
+    campaigns: list[Campaign]
+    labels: dict[str, str]
+    redeem: RedeemForm
+    replies: dict[int, ReplyForm]
+    disputes: dict[int, DisputeForm]
+
+
+def redeem_form(balance: int, rewards: list[Reward]) -> RedeemForm:
+    """The reward request, offering the active rewards in stock that the balance covers."""
+    form = RedeemForm(prefix="redeem")
+    form.reward_id.choices = [
+        (r.id, f"{r.name} ({r.cost})") for r in rewards if r.cost <= balance and r.stock != 0
+    ]
+    return form
+
+
+def staff_sections(employee: Employee, failed=None) -> StaffSections:
+    """The data of the employee's sections; `failed` keeps a form with its errors.
+
+    `failed` is (kind, rating_id, form): kind "redeem" (rating_id None), "replies" or
+    "disputes"; that form replaces the empty one, so nothing typed is lost.
+    """
+    key = current_period_key()
+    balance = balance_of(employee.id)
+    rewards = catalogue(active_only=True)
+    ratings = ratings_received(employee.id)
+    sections = StaffSections(
+        period_key=key,
+        standing=employee_standing(employee.id, key),
+        ratings=ratings,
+        balance=balance,
+        entries=ledger_for(employee.id, limit=LEDGER_ROWS),
+        rules=current_points_rules(),
+        rewards=rewards,
+        redemptions=redemptions_of(employee.id),
+        awards=awards_of(employee.id),
+        campaigns=campaigns_for_branch(employee.branch_id),
+        labels=dimension_labels(),
+        redeem=redeem_form(balance, rewards),
+        replies={r.id: ReplyForm(prefix=f"reply{r.id}", reply=r.reply) for r in ratings},
+        disputes={r.id: DisputeForm(prefix=f"dispute{r.id}") for r in ratings},
+    )
+    if failed is not None:
+        kind, rating_id, form = failed
+        if kind == "redeem":
+            sections.redeem = form
+        else:
+            getattr(sections, kind)[rating_id] = form
+    return sections

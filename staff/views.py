@@ -1,0 +1,107 @@
+"""The employee's private page: their QR card to see and print, their ratings, points and
+rewards; replies to ratings, disputes and reward requests.
+
+Every view finds its employee by the secret in the URL (staff.access) and answers 404 for
+an unknown or revoked link, or an inactive employee.
+"""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from admin.cards_print import card_view
+from core.extensions import db, limiter
+from core.models import Employee, Reward
+from core.services import DomainError
+from core.services.points.ledger import balance_of
+from core.services.points.redemptions import request_redemption
+from core.services.points.rewards import catalogue
+from core.services.ratings.staff_replies import dispute_rating, reply_to_rating
+from staff import bp
+from staff.access import PAGE_LIMIT, employee_or_404
+from staff.forms import DisputeForm, ReplyForm
+from staff.sections import redeem_form, staff_sections
+
+
+def _render_page(employee: Employee, secret: str, failed=None, status: int = 200):
+    """The private page; after a failed form, with that form and its messages."""
+    return render_template(
+        "staff/page.html",
+        employee=employee,
+        card=card_view(employee),
+        secret=secret,
+        sections=staff_sections(employee, failed),
+    ), status
+
+
+def _back(secret: str, anchor: str):
+    return redirect(url_for("staff.page", secret=secret, _anchor=anchor))
+
+
+@bp.get("/<secret>")
+@limiter.limit(PAGE_LIMIT)
+def page(secret: str):
+    """The private page: the employee's card with a print button, and their sections."""
+    return _render_page(employee_or_404(secret), secret)
+
+
+@bp.get("/<secret>/card")
+@limiter.limit(PAGE_LIMIT)
+def card(secret: str):
+    """The employee's card alone, one per A4 page, ready to print."""
+    employee = employee_or_404(secret)
+    return render_template(
+        "staff/card.html", employee=employee, card=card_view(employee), secret=secret
+    )
+
+
+@bp.post("/<secret>/redeem")
+@limiter.limit(PAGE_LIMIT)
+def redeem(secret: str):
+    """The employee asks for a reward; an admin or manager approves it."""
+    employee = employee_or_404(secret)
+    form = redeem_form(balance_of(employee.id), catalogue(active_only=True))
+    if not form.validate_on_submit():
+        return _render_page(employee, secret, ("redeem", None, form), 400)
+    try:
+        request_redemption(
+            employee, db.session.get(Reward, form.reward_id.data), None, form.note.data
+        )
+    except DomainError as error:
+        form.reward_id.errors.append(str(error))
+        return _render_page(employee, secret, ("redeem", None, form), 409)
+    flash(_("Request sent. You will see here when it is approved."), "success")
+    return _back(secret, "my-rewards")
+
+
+@bp.post("/<secret>/ratings/<int:rating_id>/reply")
+@limiter.limit(PAGE_LIMIT)
+def reply(secret: str, rating_id: int):
+    """The employee answers a rating (right of reply)."""
+    employee = employee_or_404(secret)
+    form = ReplyForm(prefix=f"reply{rating_id}")
+    if not form.validate_on_submit():
+        return _render_page(employee, secret, ("replies", rating_id, form), 400)
+    try:
+        reply_to_rating(employee, rating_id, form.reply.data)
+    except DomainError as error:
+        form.reply.errors.append(str(error))
+        return _render_page(employee, secret, ("replies", rating_id, form), 409)
+    flash(_("Reply saved."), "success")
+    return _back(secret, f"rating-{rating_id}")
+
+
+@bp.post("/<secret>/ratings/<int:rating_id>/dispute")
+@limiter.limit(PAGE_LIMIT)
+def dispute(secret: str, rating_id: int):
+    """The employee asks the branch manager to review a rating."""
+    employee = employee_or_404(secret)
+    form = DisputeForm(prefix=f"dispute{rating_id}")
+    if not form.validate_on_submit():
+        return _render_page(employee, secret, ("disputes", rating_id, form), 400)
+    try:
+        dispute_rating(employee, rating_id, form.reason.data)
+    except DomainError as error:
+        form.reason.errors.append(str(error))
+        return _render_page(employee, secret, ("disputes", rating_id, form), 409)
+    flash(_("Dispute sent to your manager."), "success")
+    return _back(secret, f"rating-{rating_id}")
