@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import AwardCategory, AwardPeriod, AwardWinner, Employee
 from core.services import DomainError
 from core.services.awards.candidates import candidates
-from core.services.awards.certificates import certificate_view
+from core.services.awards.certificates import award_winner_certificate
 from core.services.awards.winners import (
     add_winner,
     create_period,
@@ -148,7 +148,7 @@ def award_withdraw(period_id: int):
 @bp.get("/awards/winners/<int:winner_id>/certificate")
 @admin_required
 def award_certificate(winner_id: int):
-    view = certificate_view(db.get_or_404(AwardWinner, winner_id))
-    if view is None:
+    cert = award_winner_certificate(db.get_or_404(AwardWinner, winner_id))
+    if cert is None:
         abort(404)
-    return render_template("portal/stars/certificate.html", cert=view)
+    return render_template("portal/stars/certificate.html", cert=cert)

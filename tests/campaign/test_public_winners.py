@@ -1,4 +1,4 @@
-"""Published final winners: on the public selection wall, with a verifiable certificate."""
+"""Published final winners on the public selection wall (certificates: tests/portal)."""
 
 from urllib.parse import urlsplit
 
@@ -37,24 +37,6 @@ def test_the_wall_lists_published_winners_only(client, make_campaign, branch):
 def test_an_unpublished_campaign_stays_off_the_wall(client, make_campaign, branch):
     _through_final(make_campaign, branch, publish=False)
     assert "Star 2026" not in client.get("/stars/selection").get_data(as_text=True)
-
-
-def test_a_winners_certificate_verifies(client, make_campaign, branch):
-    _through_final(make_campaign, branch, publish=True)
-    token = db.session.scalar(
-        select(StageResult.verification_token).where(
-            StageResult.passed.is_(True), StageResult.stage == CampaignStage.FINAL
-        )
-    )
-    verify = client.get(f"/stars/selection/verify/{token}")
-    assert verify.status_code == 200 and "Ann Lee" in verify.get_data(as_text=True)
-    certificate = client.get(f"/stars/selection/verify/{token}/certificate")
-    assert certificate.status_code == 200 and "<svg" in certificate.get_data(as_text=True)
-
-
-def test_an_unknown_certificate_is_not_genuine(client, app):
-    assert client.get("/stars/selection/verify/forged").status_code == 404
-    assert client.get("/stars/selection/verify/forged/certificate").status_code == 404
 
 
 def test_admins_and_staff_are_pointed_to_the_published_wall(

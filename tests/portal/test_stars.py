@@ -1,6 +1,5 @@
-"""The public wall of fame, the award verification page and the printable certificate."""
+"""The public wall of fame and winner photos (verification: test_certificates.py)."""
 
-from core.models import AwardStatus
 from core.services.awards.winners import add_winner, withdraw_period
 from core.services.people.photos import store_photo
 from tests.factories import make_award_period, make_employee, make_published_award
@@ -33,45 +32,6 @@ def test_wall_has_no_inline_style_or_script(client):
     text = client.get("/stars").get_data(as_text=True)
 
     assert "style=" not in text and "<script" not in text
-
-
-def test_verification_says_valid_for_a_published_award(client):
-    winner = make_published_award(make_employee(display_name="Li Lei"))
-
-    response = client.get(f"/stars/verify/{winner.verification_token}")
-
-    text = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Valid" in text and "Li Lei" in text
-
-
-def test_verification_says_withdrawn_after_unpublishing(client):
-    winner = make_published_award()
-    token = winner.verification_token
-    withdraw_period(winner.category.period_id, None, "Recount")
-
-    response = client.get(f"/stars/verify/{token}")
-
-    assert response.status_code == 200
-    assert "Withdrawn" in response.get_data(as_text=True)
-    assert winner.category.period.status is AwardStatus.WITHDRAWN
-
-
-def test_verification_of_unknown_token_is_404(client):
-    response = client.get("/stars/verify/not-a-real-token")
-
-    assert response.status_code == 404
-    assert "not genuine" in response.get_data(as_text=True)
-
-
-def test_certificate_of_withdrawn_award_is_gone(client):
-    winner = make_published_award()
-    token = winner.verification_token
-    assert client.get(f"/stars/verify/{token}/certificate").status_code == 200
-
-    withdraw_period(winner.category.period_id, None, "Recount")
-
-    assert client.get(f"/stars/verify/{token}/certificate").status_code == 404
 
 
 def _status_of(client, url: str) -> int:

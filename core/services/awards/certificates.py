@@ -1,60 +1,135 @@
-"""Honour certificates: the frozen winner entry plus a QR code to the verification page."""
+"""Honour certificates of both kinds of winner: award periods and the selection campaign.
+
+Every certificate carries a token. One lookup resolves a token to its winner, whichever
+kind, and one Certificate says what the printed certificate and the public verification
+page show, read from what was frozen at publication: the award period's snapshot entry,
+or the campaign's final StageResult. Both kinds verify at one address, built from the
+route and PUBLIC_BASE_URL (see verification_url).
+"""
 
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import select
 
-from core.models import AwardStatus, AwardWinner
+from core.extensions import db
+from core.models import AwardStatus, AwardWinner, CampaignStage, StageResult
 from core.services.awards.winners import snapshot_entry
 from core.services.people.cards import card_qr_svg
 
+# Tokens are 43 characters (token_urlsafe(32)); anything much longer is not worth a query.
+TOKEN_MAX = 64
+VERIFY_ENDPOINT = "portal.stars_verify"
+
 
 @dataclass(frozen=True)
-class CertificateView:
-    """What a certificate and the verification page show, read from the snapshot."""
+class Certificate:
+    """One winner, of an award period or of a campaign, as the certificate shows them."""
 
-    period_name: str
-    starts_on: str
-    ends_on: str
-    category: str
     name: str
     title: str
     branch: str
+    award: str
     citation: str
+    period_name: str
+    starts_on: str
+    ends_on: str
     rank: int
     token: str
+    # False once the award period was withdrawn: the page says so, nothing prints.
     valid: bool
     verify_url: str
-    qr_svg: Markup
+    # "award" (an award period) or "selection" (a campaign): which wall the page links to.
+    kind: str
+
+    @property
+    def qr_svg(self) -> Markup:
+        """The verification URL as a QR code, for the printed certificate."""
+        return Markup(card_qr_svg(self.verify_url))  # noqa: S704 - generated SVG of our URL
 
 
 def verification_url(token: str) -> str:
-    """The public address printed as a QR code on the certificate."""
-    return f"{current_app.config['PUBLIC_BASE_URL']}/stars/verify/{token}"
+    """The public address of the verification page, printed as a QR code on the certificate.
+
+    Built like the employees' private links: the route's path under PUBLIC_BASE_URL, so a
+    certificate printed from any host (or the command line) carries the public address.
+    """
+    path = current_app.url_map.bind("").build(VERIFY_ENDPOINT, {"token": token})
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
-def certificate_view(winner: AwardWinner) -> CertificateView | None:
+def _by_token(model, token: str):
+    """The row of `model` (AwardWinner or StageResult) that carries this token, else None."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    return db.session.scalar(select(model).where(model.verification_token == token))
+
+
+def award_winner_for_token(token: str) -> AwardWinner | None:
+    """The award winner (draft, published or withdrawn) whose certificate has this token."""
+    return _by_token(AwardWinner, token)
+
+
+def award_winner_certificate(winner: AwardWinner) -> Certificate | None:
     """The certificate of a published (or withdrawn) award; None while it is a draft."""
     found = snapshot_entry(winner)
     if found is None:
         return None
     category, entry = found
     period = winner.category.period
-    results_period = period.snapshots[-1].results["period"]
-    url = verification_url(entry["token"])
-    return CertificateView(
-        period_name=results_period["name"],
-        starts_on=results_period["starts_on"],
-        ends_on=results_period["ends_on"],
-        category=category["name"],
+    frozen = period.snapshots[-1].results["period"]
+    return Certificate(
         name=entry["name"],
         title=entry.get("title", ""),
         branch=entry["branch"],
+        award=category["name"],
         citation=entry["citation"],
+        period_name=frozen["name"],
+        starts_on=frozen["starts_on"],
+        ends_on=frozen["ends_on"],
         rank=entry["rank"],
         token=entry["token"],
         valid=period.status is AwardStatus.PUBLISHED,
-        verify_url=url,
-        qr_svg=Markup(card_qr_svg(url)),  # noqa: S704 - generated SVG of a URL we built
+        verify_url=verification_url(entry["token"]),
+        kind="award",
     )
+
+
+def selection_winner_certificate(winner: StageResult) -> Certificate:
+    """The certificate of a published campaign's final winner, as frozen at publication."""
+    campaign = winner.campaign
+    return Certificate(
+        name=winner.employee_name,
+        title="",
+        branch=winner.branch_name,
+        award=_("Service Star"),
+        citation=_(
+            "Place %(rank)d of the selection: customers, colleagues, supervisors and judges.",
+            rank=winner.rank,
+        ),
+        period_name=campaign.name,
+        starts_on=campaign.starts_on.isoformat(),
+        ends_on=campaign.ends_on.isoformat(),
+        rank=winner.rank,
+        token=winner.verification_token,
+        valid=True,
+        verify_url=verification_url(winner.verification_token),
+        kind="selection",
+    )
+
+
+def certificate_for_token(token: str) -> Certificate | None:
+    """The certificate this token verifies, of either kind; None when no published one has it.
+
+    A draft award or an unpublished campaign has no certificate yet; a withdrawn award
+    still has one, marked not valid.
+    """
+    award = award_winner_for_token(token)
+    if award is not None:
+        return award_winner_certificate(award)
+    selected = _by_token(StageResult, token)
+    if selected is not None and selected.campaign.stage is CampaignStage.PUBLISHED:
+        return selection_winner_certificate(selected)
+    return None

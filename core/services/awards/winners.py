@@ -253,13 +253,6 @@ def published_periods() -> list[AwardPeriod]:
     )
 
 
-def winner_for_token(token: str) -> AwardWinner | None:
-    """The winner a certificate QR code points to (None for an unknown token)."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(AwardWinner).where(AwardWinner.verification_token == token))
-
-
 def snapshot_entry(winner: AwardWinner) -> tuple[dict, dict] | None:
     """(category, winner) entries of the published snapshot for this winner, or None."""
     snapshot = latest_snapshot(winner.category.period)

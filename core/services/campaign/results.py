@@ -162,16 +162,6 @@ def published_results(campaign: Campaign, stage: CampaignStage) -> list[StageRes
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.employee_name))
 
 
-def winner_for_token(token: str) -> StageResult | None:
-    """The published final winner whose certificate carries this token, else None."""
-    if not token or len(token) > 64:
-        return None
-    winner = db.session.scalar(select(StageResult).where(StageResult.verification_token == token))
-    if winner is None or winner.campaign.stage is not CampaignStage.PUBLISHED:
-        return None
-    return winner
-
-
 def published_winners() -> list[StageResult]:
     """Winners of every published campaign (for the public wall of fame), newest first."""
     query = (
