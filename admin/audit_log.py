@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
-from flask import render_template, request
+from flask import request
 from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required
 from admin.forms import AuditFilterForm, to_choices
+from admin.pages import form_page, paged
 from core.extensions import db
 from core.localtime import local_midnight
 from core.models import AuditEntry, User
@@ -36,12 +37,9 @@ def audit_query(form: AuditFilterForm):
 @bp.get("/audit")
 @admin_required
 def audit_list():
+    """The audit log, newest first, filtered by user, action, target and dates."""
     form = AuditFilterForm(request.args)
     users = db.session.execute(select(User.id, User.email).order_by(User.email))
     form.user.choices = to_choices([(0, "—"), *((row.id, row.email) for row in users)])
-    valid = form.validate()
-    query = audit_query(form) if valid else select(AuditEntry).where(AuditEntry.id < 0)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    status = 200 if valid else 400
-    return render_template("admin/audit/list.html", form=form, page=page, args=args), status
+    query = audit_query(form) if form.validate() else select(AuditEntry).where(AuditEntry.id < 0)
+    return form_page("admin/audit/list.html", form, **paged(query, PER_PAGE))

@@ -7,16 +7,17 @@ copied cookie stops working at once.
 
 import time
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from admin import bp
+from admin.actions import attempt
 from admin.forms import LoginForm
+from admin.pages import form_page
 from core.extensions import limiter, login_manager
 from core.i18n import safe_local_target
-from core.services import DomainError
 from core.services.people.accounts import authenticate, end_session, start_session, user_for_session
 from core.services.people.users import normalise_login_email
 
@@ -34,6 +35,7 @@ login_manager.login_message_category = "error"
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The signed-in user of a live, recently used session, or None."""
     if _idle_too_long():
         return None
     user = user_for_session(user_id, session.get(SESSION_SID))
@@ -86,28 +88,31 @@ def no_store(response):
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login():
+    """The sign-in form; a success starts a new server-side session."""
     target = safe_local_target(request.args.get("next"), url_for("admin.dashboard"))
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            form.password.errors.append(str(error))
-        else:
+        signed_in = attempt(
+            lambda: authenticate(form.email.data, form.password.data),
+            None,
+            form=form,
+            field="password",
+        )
+        if signed_in:
             # A new session at every login: nothing planted before it survives.
             session.clear()
-            session[SESSION_SID] = start_session(user, request.user_agent.string)
+            session[SESSION_SID] = start_session(signed_in.value, request.user_agent.string)
             session[SESSION_SEEN] = int(time.time())
-            login_user(user)
+            login_user(signed_in.value)
             return redirect(target)
-    status = 400 if form.errors else 200
-    return render_template("admin/auth/login.html", form=form), status
+    return form_page("admin/auth/login.html", form)
 
 
 @bp.post("/logout")
 def logout():
+    """End the server-side session, so a copied cookie stops working too."""
     # CSRFProtect has checked the token of this POST already.
     end_session(session.get(SESSION_SID))
     logout_user()

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from admin import bp
 from admin.access import admin_required
+from admin.actions import attempt
 from admin.forms import EmptyForm, ReasonForm
+from admin.pages import form_page
 from admin.scheme_forms import AwardPeriodForm, WinnerForm
 from core.extensions import db
 from core.models import AwardCategory, AwardPeriod, AwardWinner, Employee
-from core.services import DomainError
 from core.services.awards.candidates import candidates
 from core.services.awards.certificates import award_winner_certificate
 from core.services.awards.winners import (
@@ -28,21 +29,21 @@ SHOWN_CANDIDATES = 20
 @bp.route("/awards", methods=["GET", "POST"])
 @admin_required
 def award_list():
+    """The award periods, and the form that opens a new one."""
     form = AwardPeriodForm()
     if form.validate_on_submit():
-        try:
-            period = create_period(
+        created = attempt(
+            lambda: create_period(
                 form.name.data, form.starts_on.data, form.ends_on.data, current_user
-            )
-        except DomainError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Award period created."), "success")
-            return redirect(url_for("admin.award_detail", period_id=period.id))
+            ),
+            _("Award period created."),
+            form=form,
+            field="name",
+        )
+        if created:
+            return redirect(url_for("admin.award_detail", period_id=created.value.id))
     periods = db.session.scalars(db.select(AwardPeriod).order_by(AwardPeriod.starts_on.desc()))
-    return render_template("admin/awards/list.html", periods=list(periods), form=form), (
-        400 if form.errors else 200
-    )
+    return form_page("admin/awards/list.html", form, periods=list(periods))
 
 
 def _winner_form(category: AwardCategory, listed) -> WinnerForm:
@@ -77,77 +78,75 @@ def _detail(period: AwardPeriod, failed: tuple[int, WinnerForm] | None = None, s
 @bp.get("/awards/<int:period_id>")
 @admin_required
 def award_detail(period_id: int):
+    """A period's ranked candidates per category, its winners and its publishing buttons."""
     return _detail(db.get_or_404(AwardPeriod, period_id))
 
 
 @bp.post("/awards/<int:period_id>/categories/<int:category_id>/winners")
 @admin_required
 def award_winner_add(period_id: int, category_id: int):
+    """Name a winner of one category, with a citation."""
     category = db.get_or_404(AwardCategory, category_id)
     if category.period_id != period_id:
         abort(404)
     form = _winner_form(category, candidates(category))
     if not form.validate_on_submit():
         return _detail(category.period, (category.id, form), 400)
-    try:
-        employee = db.session.get(Employee, form.employee_id.data)
-        add_winner(category, employee, form.citation.data, current_user)
-    except DomainError as error:
-        form.citation.errors.append(str(error))
+    employee = db.session.get(Employee, form.employee_id.data)
+    if not attempt(
+        lambda: add_winner(category, employee, form.citation.data, current_user),
+        _("Winner added."),
+        form=form,
+        field="citation",
+    ):
         return _detail(category.period, (category.id, form), 409)
-    flash(_("Winner added."), "success")
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 
 @bp.post("/awards/winners/<int:winner_id>/remove")
 @admin_required
 def award_winner_remove(winner_id: int):
+    """Take a winner off a draft period."""
     winner = db.get_or_404(AwardWinner, winner_id)
     period_id = winner.category.period_id
     if EmptyForm().validate_on_submit():
-        try:
-            remove_winner(winner, current_user)
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Winner removed."), "success")
+        attempt(lambda: remove_winner(winner, current_user), _("Winner removed."))
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 
 @bp.post("/awards/<int:period_id>/publish")
 @admin_required
 def award_publish(period_id: int):
+    """Freeze the period's results and show its winners on the wall of fame."""
     db.get_or_404(AwardPeriod, period_id)
     if EmptyForm().validate_on_submit():
-        try:
-            publish_period(period_id, current_user)
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Published: the results are frozen and on the wall of fame."), "success")
+        attempt(
+            lambda: publish_period(period_id, current_user),
+            _("Published: the results are frozen and on the wall of fame."),
+        )
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 
 @bp.post("/awards/<int:period_id>/withdraw")
 @admin_required
 def award_withdraw(period_id: int):
+    """Withdraw a published period, with a reason; its certificates then verify as withdrawn."""
     db.get_or_404(AwardPeriod, period_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give a reason to withdraw (at least 3 characters)."), "error")
         return redirect(url_for("admin.award_detail", period_id=period_id)), 400
-    try:
-        withdraw_period(period_id, current_user, form.reason.data)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Withdrawn: certificates of this period now verify as withdrawn."), "success")
+    attempt(
+        lambda: withdraw_period(period_id, current_user, form.reason.data),
+        _("Withdrawn: certificates of this period now verify as withdrawn."),
+    )
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 
 @bp.get("/awards/winners/<int:winner_id>/certificate")
 @admin_required
 def award_certificate(winner_id: int):
+    """The winner's printable certificate, as the public sees it."""
     cert = award_winner_certificate(db.get_or_404(AwardWinner, winner_id))
     if cert is None:
         abort(404)

@@ -7,16 +7,18 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required, get_visible_or_404
+from admin.actions import attempt
 from admin.forms import BranchForm, EmptyForm
+from admin.pages import form_page
 from core.extensions import db
 from core.models import Branch
-from core.services import DomainError
 from core.services.people.branches import create_branch, set_branch_active, update_branch
 
 
 @bp.get("/branches")
 @admin_required
 def branch_list():
+    """All branches, the active ones first."""
     branches = db.session.scalars(select(Branch).order_by(Branch.active.desc(), Branch.name))
     return render_template("admin/branches/list.html", branches=list(branches), button=EmptyForm())
 
@@ -24,43 +26,39 @@ def branch_list():
 @bp.route("/branches/new", methods=["GET", "POST"])
 @admin_required
 def branch_new():
+    """Open a new branch."""
     form = BranchForm()
-    if form.validate_on_submit():
-        try:
-            branch = create_branch(form.name.data, form.address.data or "", current_user)
-        except DomainError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Branch %(name)s created.", name=branch.name), "success")
-            return redirect(url_for("admin.branch_list"))
-    return _form_page(form, None)
+    if form.validate_on_submit() and attempt(
+        lambda: create_branch(form.name.data, form.address.data or "", current_user),
+        lambda branch: _("Branch %(name)s created.", name=branch.name),
+        form=form,
+        field="name",
+    ):
+        return redirect(url_for("admin.branch_list"))
+    return form_page("admin/branches/form.html", form, branch=None)
 
 
 @bp.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
 @admin_required
 def branch_edit(branch_id: int):
+    """Rename a branch or change its address."""
     branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
     form = BranchForm(obj=branch)
-    if form.validate_on_submit():
-        try:
-            update_branch(branch, form.name.data, form.address.data or "", current_user)
-        except DomainError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Branch saved."), "success")
-            return redirect(url_for("admin.branch_list"))
-    return _form_page(form, branch)
+    if form.validate_on_submit() and attempt(
+        lambda: update_branch(branch, form.name.data, form.address.data or "", current_user),
+        _("Branch saved."),
+        form=form,
+        field="name",
+    ):
+        return redirect(url_for("admin.branch_list"))
+    return form_page("admin/branches/form.html", form, branch=branch)
 
 
 @bp.post("/branches/<int:branch_id>/active")
 @admin_required
 def branch_toggle_active(branch_id: int):
+    """Switch a branch between active and inactive."""
     branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
     set_branch_active(branch, not branch.active, current_user)
     flash(_("Branch activated.") if branch.active else _("Branch deactivated."), "success")
     return redirect(url_for("admin.branch_list"))
-
-
-def _form_page(form, branch):
-    status = 400 if form.errors else 200
-    return render_template("admin/branches/form.html", form=form, branch=branch), status

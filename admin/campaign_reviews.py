@@ -1,21 +1,22 @@
 """Supervisors in a campaign round: score their branch's candidates, review self-evaluations."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
 from admin.access import require_branch, roles_required
+from admin.actions import attempt
 from admin.campaign_forms import (
     SELF_STATUS_LABELS,
     STAGE_LABELS,
     SelfReviewForm,
     SupervisorEvaluationForm,
     scores_of,
-    show_error,
 )
 from admin.campaigns import campaign_or_404
+from admin.pages import form_page
 from core.extensions import db
 from core.models import Employee, Role, SelfEvaluation, SupervisorEvaluation
 from core.services import DomainError
@@ -32,6 +33,7 @@ SUPERVISOR_CRITERIA = ("attitude", "quality", "efficiency")
 
 
 def _open_round_or_404(campaign):
+    """The campaign's open evaluated round, or 404 when none is open."""
     try:
         return open_round(campaign)
     except DomainError:
@@ -41,6 +43,7 @@ def _open_round_or_404(campaign):
 @bp.get("/campaigns/<int:campaign_id>/evaluations")
 @manager_required
 def campaign_evaluations(campaign_id: int):
+    """The open round's candidates of this supervisor's branches, with their evaluations."""
     campaign = campaign_or_404(campaign_id)
     round_ = _open_round_or_404(campaign)
     mine = {b.id for b in current_user.branches}
@@ -68,6 +71,7 @@ def campaign_evaluations(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/evaluate/<int:employee_id>", methods=["GET", "POST"])
 @manager_required
 def campaign_evaluate(campaign_id: int, employee_id: int):
+    """The supervisor scores one candidate of the open round (revisable until it closes)."""
     campaign = campaign_or_404(campaign_id)
     round_ = _open_round_or_404(campaign)
     candidate = db.get_or_404(Employee, employee_id)
@@ -81,29 +85,25 @@ def campaign_evaluate(campaign_id: int, employee_id: int):
         )
     )
     form = SupervisorEvaluationForm(obj=existing)
-    if form.validate_on_submit():
-        try:
-            save_supervisor_evaluation(
-                campaign,
-                candidate,
-                current_user,
-                scores_of(form, SUPERVISOR_CRITERIA),
-                form.comment.data,
-            )
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Evaluation saved; you can revise it until the round closes."), "success")
-            return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
+    saved = form.validate_on_submit() and attempt(
+        lambda: save_supervisor_evaluation(
+            campaign,
+            candidate,
+            current_user,
+            scores_of(form, SUPERVISOR_CRITERIA),
+            form.comment.data,
+        ),
+        _("Evaluation saved; you can revise it until the round closes."),
+        form=form,
+    )
+    return _evaluations_or_form(
+        saved,
         "admin/campaigns/evaluate.html",
+        form,
         campaign=campaign,
         candidate=candidate,
-        form=form,
         registration=registration_of(campaign, candidate),
-    ), status
+    )
 
 
 @bp.route(
@@ -111,28 +111,32 @@ def campaign_evaluate(campaign_id: int, employee_id: int):
 )
 @manager_required
 def campaign_self_review(campaign_id: int, evaluation_id: int):
+    """The supervisor accepts a self-evaluation, or returns it with a comment."""
     campaign = campaign_or_404(campaign_id)
     evaluation = db.get_or_404(SelfEvaluation, evaluation_id)
     if evaluation.campaign_id != campaign.id:
         abort(404)
     require_branch(evaluation.employee.branch_id)
     form = SelfReviewForm()
-    if form.validate_on_submit():
-        try:
-            review_self_evaluation(
-                evaluation, current_user, form.decision.data == "accept", form.comment.data
-            )
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Self-evaluation reviewed."), "success")
-            return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
+    reviewed = form.validate_on_submit() and attempt(
+        lambda: review_self_evaluation(
+            evaluation, current_user, form.decision.data == "accept", form.comment.data
+        ),
+        _("Self-evaluation reviewed."),
+        form=form,
+    )
+    return _evaluations_or_form(
+        reviewed,
         "admin/campaigns/self_review.html",
+        form,
         campaign=campaign,
         evaluation=evaluation,
-        form=form,
         status_labels=SELF_STATUS_LABELS,
-    ), status
+    )
+
+
+def _evaluations_or_form(done, template: str, form, campaign, **context):
+    """Back to the round's evaluations when `done`; else the form again (400 after a POST)."""
+    if done:
+        return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
+    return form_page(template, form, failed=form.is_submitted(), campaign=campaign, **context)

@@ -1,26 +1,26 @@
 """Selection campaigns in the admin area: set-up, registrations, stages, panels, results."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required, branch_filter, staff_required, visible_branch_ids
+from admin.actions import attempt
 from admin.campaign_forms import (
     SOURCE_LABELS,
     STAGE_LABELS,
     CampaignForm,
     PanelForm,
     RegisterOnBehalfForm,
-    show_error,
     weight_field_name,
 )
 from admin.forms import EmptyForm, to_choices
+from admin.pages import form_page
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
 from core.models.campaign import EVALUATED_ROUNDS
-from core.services import DomainError
 from core.services.campaign.registration import register_employee
 from core.services.campaign.results import (
     published_results,
@@ -46,6 +46,7 @@ def campaign_or_404(campaign_id: int) -> Campaign:
 @bp.get("/campaigns")
 @staff_required
 def campaign_list():
+    """The campaigns of the user's branches, newest first."""
     visible = visible_branch_ids()
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all()
     if visible is not None:
@@ -56,6 +57,7 @@ def campaign_list():
 
 
 def _data(form: CampaignForm) -> CampaignData:
+    """The campaign settings as typed into the form."""
     return CampaignData(
         weights=form.weights(),
         **{
@@ -65,44 +67,48 @@ def _data(form: CampaignForm) -> CampaignData:
 
 
 def _campaign_form_page(form: CampaignForm, campaign: Campaign | None):
-    status = 400 if form.errors or form.weight_errors else 200
-    return render_template(
+    """The campaign form, 400 when a field or a stage's weights carry errors."""
+    return form_page(
         "admin/campaigns/form.html",
-        form=form,
+        form,
+        failed=bool(form.weight_errors),
         campaign=campaign,
         stages=RANKED_STAGES,
         stage_sources=STAGE_SOURCES,
         stage_labels=STAGE_LABELS,
         weight_field_name=weight_field_name,
-    ), status
+    )
 
 
 def _save_campaign(form: CampaignForm, campaign: Campaign | None):
+    """Create the campaign (None) or update it from the form; the form again if refused."""
     form.branch_ids.choices = to_choices(branch_choices(None))
     if form.validate_on_submit():
-        try:
-            if campaign is None:
-                campaign = create_campaign(_data(form), current_user)
-            else:
-                update_campaign(campaign, _data(form), current_user)
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Campaign saved."), "success")
-            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+        saved = attempt(
+            lambda: (
+                create_campaign(_data(form), current_user)
+                if campaign is None
+                else update_campaign(campaign, _data(form), current_user)
+            ),
+            _("Campaign saved."),
+            form=form,
+        )
+        if saved:
+            return redirect(url_for("admin.campaign_detail", campaign_id=saved.value.id))
     return _campaign_form_page(form, campaign)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @admin_required
 def campaign_new():
+    """Set up a new campaign."""
     return _save_campaign(CampaignForm(), None)
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @admin_required
 def campaign_edit(campaign_id: int):
+    """Change a campaign's settings; the form opens with its stored weights."""
     campaign = db.get_or_404(Campaign, campaign_id)
     form = CampaignForm(obj=campaign, branch_ids=sorted(campaign.branch_ids))
     if not form.is_submitted():
@@ -115,6 +121,7 @@ def campaign_edit(campaign_id: int):
 
 
 def _registrations(campaign: Campaign) -> list[Registration]:
+    """The campaign's registrations in the user's branches, by employee name."""
     query = (
         select(Registration)
         .join(Employee, Employee.id == Registration.employee_id)
@@ -125,6 +132,7 @@ def _registrations(campaign: Campaign) -> list[Registration]:
 
 
 def _on_behalf_form(campaign: Campaign) -> RegisterOnBehalfForm:
+    """The form that registers an active, not yet registered employee of the campaign."""
     form = RegisterOnBehalfForm()
     registered = select(Registration.employee_id).filter_by(campaign_id=campaign.id)
     employees = db.session.scalars(
@@ -140,6 +148,7 @@ def _on_behalf_form(campaign: Campaign) -> RegisterOnBehalfForm:
 
 
 def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
+    """The campaign page: registrations, live and published results, panels."""
     live = campaign.stage in RANKED_STAGES and current_user.is_admin
     published = {s: snapshot_rows(published_results(campaign, s)) for s in RANKED_STAGES}
     return render_template(
@@ -159,23 +168,24 @@ def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
 @bp.get("/campaigns/<int:campaign_id>")
 @staff_required
 def campaign_detail(campaign_id: int):
+    """A campaign's registrations, results and panels."""
     return _detail_page(campaign_or_404(campaign_id))
 
 
 @bp.post("/campaigns/<int:campaign_id>/register")
 @admin_required
 def campaign_register(campaign_id: int):
+    """An admin registers an employee on their behalf."""
     campaign = db.get_or_404(Campaign, campaign_id)
     form = _on_behalf_form(campaign)
     if form.validate_on_submit():
         employee = db.get_or_404(Employee, form.employee_id.data)
-        try:
-            register_employee(campaign, employee, form.highlights.data, actor=current_user)
-        except DomainError as error:
-            if not show_error(form, error):
-                form.employee_id.errors = [str(error)]
-        else:
-            flash(_("%(name)s is registered.", name=employee.display_name), "success")
+        if attempt(
+            lambda: register_employee(campaign, employee, form.highlights.data, actor=current_user),
+            _("%(name)s is registered.", name=employee.display_name),
+            form=form,
+            field="employee_id",
+        ):
             return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
     return _detail_page(campaign, form, 400)
 
@@ -183,20 +193,20 @@ def campaign_register(campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/advance")
 @admin_required
 def campaign_advance(campaign_id: int):
+    """Close the current stage and open the next one."""
     campaign = db.get_or_404(Campaign, campaign_id)
     if EmptyForm().validate_on_submit():
-        try:
-            stage = advance_stage(campaign, current_user)
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("The campaign is now at: %(stage)s.", stage=STAGE_LABELS[stage]), "success")
+        attempt(
+            lambda: advance_stage(campaign, current_user),
+            lambda stage: _("The campaign is now at: %(stage)s.", stage=STAGE_LABELS[stage]),
+        )
     return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/panel/<round_>", methods=["GET", "POST"])
 @admin_required
 def campaign_panel(campaign_id: int, round_: str):
+    """Choose the judges who score one evaluated round."""
     campaign = db.get_or_404(Campaign, campaign_id)
     if round_ not in {r.value for r in EVALUATED_ROUNDS}:
         abort(404)
@@ -206,16 +216,12 @@ def campaign_panel(campaign_id: int, round_: str):
         select(User).where(User.role == Role.JUDGE, User.active.is_(True)).order_by(User.email)
     )
     form.judge_ids.choices = to_choices((u.id, u.name or u.email) for u in judges)
-    if form.validate_on_submit():
-        try:
-            set_panel(campaign, stage, form.judge_ids.data, current_user)
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Panel saved."), "success")
-            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "admin/campaigns/panel.html", campaign=campaign, form=form, stage_label=STAGE_LABELS[stage]
-    ), status
+    if form.validate_on_submit() and attempt(
+        lambda: set_panel(campaign, stage, form.judge_ids.data, current_user),
+        _("Panel saved."),
+        form=form,
+    ):
+        return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+    return form_page(
+        "admin/campaigns/panel.html", form, campaign=campaign, stage_label=STAGE_LABELS[stage]
+    )

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required
+from admin.actions import attempt
 from admin.cards_print import render_card_sheet
 from admin.employees import detail_page
 from admin.forms import PhotoForm, SendLinkForm
 from core.extensions import db
 from core.models import Branch, Employee
-from core.services import DomainError
 from core.services.people.employee_profile import send_private_link, set_employee_photo
 from core.services.people.employees import issue_private_link, rotate_card_token
 from core.services.people.photos import photos_dir
@@ -21,22 +21,23 @@ from core.services.people.photos import photos_dir
 @bp.post("/employees/<int:employee_id>/photo")
 @staff_required
 def employee_photo_upload(employee_id: int):
+    """Replace the employee's photo with an uploaded image."""
     employee = get_visible_or_404(Employee, employee_id)
     form = PhotoForm()
-    if form.validate_on_submit():
-        try:
-            set_employee_photo(employee, form.photo.data.read(), current_user)
-        except DomainError as error:
-            form.photo.errors.append(str(error))
-        else:
-            flash(_("Photo saved."), "success")
-            return redirect(url_for("admin.employee_detail", employee_id=employee_id))
+    if form.validate_on_submit() and attempt(
+        lambda: set_employee_photo(employee, form.photo.data.read(), current_user),
+        _("Photo saved."),
+        form=form,
+        field="photo",
+    ):
+        return redirect(url_for("admin.employee_detail", employee_id=employee_id))
     return detail_page(employee, photo_form=form, status=400)
 
 
 @bp.get("/employees/<int:employee_id>/photo.jpg")
 @staff_required
 def employee_photo(employee_id: int):
+    """The employee's stored photo (404 when there is none)."""
     employee = get_visible_or_404(Employee, employee_id)
     if not employee.photo:
         abort(404)
@@ -46,6 +47,7 @@ def employee_photo(employee_id: int):
 @bp.post("/employees/<int:employee_id>/card/rotate")
 @staff_required
 def employee_rotate_card(employee_id: int):
+    """Issue a new card token; the old card stops working."""
     employee = get_visible_or_404(Employee, employee_id)
     rotate_card_token(employee, current_user)
     flash(_("New card issued: the old card no longer works. Print the new one."), "success")
@@ -55,6 +57,7 @@ def employee_rotate_card(employee_id: int):
 @bp.get("/employees/<int:employee_id>/card")
 @staff_required
 def employee_card(employee_id: int):
+    """The employee's card, ready to print."""
     employee = get_visible_or_404(Employee, employee_id)
     return render_card_sheet([employee], title=employee.display_name)
 
@@ -62,6 +65,7 @@ def employee_card(employee_id: int):
 @bp.get("/branches/<int:branch_id>/cards")
 @staff_required
 def branch_cards(branch_id: int):
+    """A print sheet of the cards of a branch's active employees."""
     branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
     employees = db.session.scalars(
         select(Employee)
@@ -74,6 +78,7 @@ def branch_cards(branch_id: int):
 @bp.post("/employees/<int:employee_id>/private-link")
 @staff_required
 def employee_private_link(employee_id: int):
+    """Issue a new link to the employee's own page (the old one stops working); shown once."""
     employee = get_visible_or_404(Employee, employee_id)
     link = issue_private_link(employee, current_user)
     # Shown in this response only: just its hash is stored, and it is never flashed.
@@ -83,14 +88,13 @@ def employee_private_link(employee_id: int):
 @bp.post("/employees/<int:employee_id>/private-link/send")
 @staff_required
 def employee_send_link(employee_id: int):
+    """Mail a new private link (the old one stops working) to the address typed in."""
     employee = get_visible_or_404(Employee, employee_id)
     form = SendLinkForm()
     if not form.validate_on_submit():
         return detail_page(employee, link_form=form, status=400)
-    try:
-        send_private_link(employee, form.email.data, current_user)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("A new private link was sent to %(email)s.", email=form.email.data), "success")
+    attempt(
+        lambda: send_private_link(employee, form.email.data, current_user),
+        _("A new private link was sent to %(email)s.", email=form.email.data),
+    )
     return redirect(url_for("admin.employee_detail", employee_id=employee_id))

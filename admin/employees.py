@@ -13,6 +13,7 @@ from admin.access import (
     staff_required,
     visible_branch_ids,
 )
+from admin.actions import attempt
 from admin.forms import (
     EmployeeFilterForm,
     EmployeeForm,
@@ -22,9 +23,9 @@ from admin.forms import (
     SendLinkForm,
     to_choices,
 )
+from admin.pages import form_page, paged
 from core.extensions import db
 from core.models import Branch, Employee
-from core.services import DomainError
 from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices
 from core.services.people.cards import card_url
@@ -61,6 +62,7 @@ def employees_query(form: EmployeeFilterForm):
 
 
 def _filter_form() -> EmployeeFilterForm:
+    """The list filter from the query string, offering the user's branches."""
     form = EmployeeFilterForm(request.args)
     form.branch.choices = to_choices([(0, _("All")), *branch_choices(visible_branch_ids(), True)])
     return form
@@ -69,19 +71,16 @@ def _filter_form() -> EmployeeFilterForm:
 @bp.get("/employees")
 @staff_required
 def employee_list():
+    """Employees of the user's branches, filtered and paged."""
     form = _filter_form()
-    valid = form.validate()
-    query = employees_query(form) if valid else select(Employee).where(false())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("admin/employees/list.html", form=form, page=page, args=args), (
-        200 if valid else 400
-    )
+    query = employees_query(form) if form.validate() else select(Employee).where(false())
+    return form_page("admin/employees/list.html", form, **paged(query, PER_PAGE))
 
 
 @bp.get("/employees/export.csv")
 @staff_required
 def employee_export():
+    """The filtered employee list as CSV, with each card's address."""
     form = _filter_form()
     query = employees_query(form) if form.validate() else select(Employee).where(false())
     rows = (
@@ -98,25 +97,31 @@ def employee_export():
 @bp.route("/employees/new", methods=["GET", "POST"])
 @staff_required
 def employee_new():
+    """Add an employee to one of the user's branches; a card token comes with them."""
     form = EmployeeForm()
     form.branch_id.choices = to_choices(branch_choices(visible_branch_ids()))
     if form.validate_on_submit():
-        try:
-            employee = add_employee(
-                form.branch_id.data, form.display_name.data, form.title.data or "",
-                form.staff_no.data or "", actor=current_user,
-            )  # fmt: skip
-        except DomainError as error:
-            form.display_name.errors.append(str(error))
-        else:
-            flash(_("Employee %(name)s added.", name=employee.display_name), "success")
-            return redirect(url_for("admin.employee_detail", employee_id=employee.id))
-    return _form_page(form, None)
+        added = attempt(
+            lambda: add_employee(
+                form.branch_id.data,
+                form.display_name.data,
+                form.title.data or "",
+                form.staff_no.data or "",
+                actor=current_user,
+            ),
+            lambda employee: _("Employee %(name)s added.", name=employee.display_name),
+            form=form,
+            field="display_name",
+        )
+        if added:
+            return redirect(url_for("admin.employee_detail", employee_id=added.value.id))
+    return form_page("admin/employees/form.html", form, employee=None)
 
 
 @bp.get("/employees/<int:employee_id>")
 @staff_required
 def employee_detail(employee_id: int):
+    """An employee's page: card, photo, private link."""
     return detail_page(get_visible_or_404(Employee, employee_id))
 
 
@@ -135,26 +140,31 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
 @bp.route("/employees/<int:employee_id>/edit", methods=["GET", "POST"])
 @staff_required
 def employee_edit(employee_id: int):
+    """Change an employee's branch, name, title or staff number."""
     employee = get_visible_or_404(Employee, employee_id)
     form = EmployeeForm(obj=employee)
     form.branch_id.choices = to_choices(branch_choices(visible_branch_ids(), True))
-    if form.validate_on_submit():
-        try:
-            update_employee(
-                employee, form.branch_id.data, form.display_name.data, form.title.data or "",
-                form.staff_no.data or "", current_user,
-            )  # fmt: skip
-        except DomainError as error:
-            form.display_name.errors.append(str(error))
-        else:
-            flash(_("Employee saved."), "success")
-            return redirect(url_for("admin.employee_detail", employee_id=employee_id))
-    return _form_page(form, employee)
+    if form.validate_on_submit() and attempt(
+        lambda: update_employee(
+            employee,
+            form.branch_id.data,
+            form.display_name.data,
+            form.title.data or "",
+            form.staff_no.data or "",
+            current_user,
+        ),
+        _("Employee saved."),
+        form=form,
+        field="display_name",
+    ):
+        return redirect(url_for("admin.employee_detail", employee_id=employee_id))
+    return form_page("admin/employees/form.html", form, employee=employee)
 
 
 @bp.post("/employees/<int:employee_id>/active")
 @staff_required
 def employee_toggle_active(employee_id: int):
+    """Switch an employee between active and inactive."""
     employee = get_visible_or_404(Employee, employee_id)
     set_employee_active(employee, not employee.active, current_user)
     flash(_("Employee activated.") if employee.active else _("Employee deactivated."), "success")
@@ -164,27 +174,28 @@ def employee_toggle_active(employee_id: int):
 @bp.route("/employees/import", methods=["GET", "POST"])
 @admin_required
 def employee_import():
+    """Add employees from a CSV file: all rows or, when any row is wrong, none."""
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
-        try:
-            report = import_employees_csv(
-                decode_csv(form.file.data.read()), create_branches=form.create_branches.data,
+        imported = attempt(
+            lambda: import_employees_csv(
+                decode_csv(form.file.data.read()),
+                create_branches=form.create_branches.data,
                 actor=current_user,
-            )  # fmt: skip
-        except DomainError as error:
-            form.file.errors.append(str(error))
-        else:
-            if report.ok:
-                flash(_("%(n)d employees imported.", n=len(report.employees)), "success")
-                return redirect(url_for("admin.employee_list"))
-            problems = report.problems
-    status = 400 if form.errors or problems else 200
-    return render_template(
-        "admin/employees/import.html", form=form, problems=problems, columns=CSV_COLUMNS
-    ), status
-
-
-def _form_page(form, employee):
-    status = 400 if form.errors else 200
-    return render_template("admin/employees/form.html", form=form, employee=employee), status
+            ),
+            None,
+            form=form,
+            field="file",
+        )
+        if imported and imported.value.ok:
+            flash(_("%(n)d employees imported.", n=len(imported.value.employees)), "success")
+            return redirect(url_for("admin.employee_list"))
+        problems = imported.value.problems if imported else []
+    return form_page(
+        "admin/employees/import.html",
+        form,
+        failed=bool(problems),
+        problems=problems,
+        columns=CSV_COLUMNS,
+    )

@@ -12,6 +12,7 @@ from core.services.exports import ledger_csv, ratings_csv, results_csv
 
 
 def _csv(data: bytes, name: str) -> Response:
+    """A CSV download named `name`."""
     return Response(
         data,
         mimetype="text/csv",
@@ -22,6 +23,7 @@ def _csv(data: bytes, name: str) -> Response:
 @bp.get("/exports")
 @staff_required
 def export_index():
+    """The downloads on offer, with the published award periods."""
     periods = db.session.scalars(db.select(AwardPeriod).order_by(AwardPeriod.id.desc()))
     return render_template("admin/exports/index.html", periods=[p for p in periods if p.snapshots])
 
@@ -29,6 +31,7 @@ def export_index():
 @bp.get("/exports/ratings.csv")
 @staff_required
 def export_ratings():
+    """Ratings of the user's branches as CSV, of one period when `?period=` names it."""
     period = (request.args.get("period") or "").strip()[:10] or None
     return _csv(ratings_csv(visible_branch_ids(), period), "ratings.csv")
 
@@ -36,12 +39,14 @@ def export_ratings():
 @bp.get("/exports/ledger.csv")
 @staff_required
 def export_ledger():
+    """The points ledger of the user's branches as CSV."""
     return _csv(ledger_csv(visible_branch_ids()), "ledger.csv")
 
 
 @bp.get("/exports/results/<int:period_id>.csv")
 @admin_required
 def export_results(period_id: int):
+    """A published period's latest results snapshot as CSV (404 before publishing)."""
     period = db.get_or_404(AwardPeriod, period_id)
     snapshot = latest_snapshot(period)
     if snapshot is None:

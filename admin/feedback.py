@@ -1,15 +1,16 @@
 """Feedback moderation: the inbox, hiding ratings, surprise claims and disputes."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
+from admin.actions import attempt
 from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm, to_choices
+from admin.pages import form_page, paged
 from core.extensions import db
 from core.models import Employee, Rating, RatingStatus
-from core.services import DomainError
 from core.services.people.branches import branch_choices, employee_choices
 from core.services.ratings.dashboard import dimension_labels
 from core.services.ratings.moderation import (
@@ -25,6 +26,7 @@ from core.services.ratings.moderation import (
 )
 
 PER_PAGE = 25
+QUEUE_ROWS = 200
 
 
 def _rating_or_404(rating_id: int) -> Rating:
@@ -36,6 +38,7 @@ def _rating_or_404(rating_id: int) -> Rating:
 
 
 def _filter_form() -> FeedbackFilterForm:
+    """The inbox filter from the query string, offering the user's branches and staff."""
     form = FeedbackFilterForm(request.args)
     visible = visible_branch_ids()
     form.branch.choices = to_choices([(0, _("All")), *branch_choices(visible, True)])
@@ -44,6 +47,7 @@ def _filter_form() -> FeedbackFilterForm:
 
 
 def _inbox_filter(form: FeedbackFilterForm) -> InboxFilter:
+    """The service's filter from a valid filter form."""
     return InboxFilter(
         branch_id=form.branch.data or None,
         employee_id=form.employee.data or None,
@@ -59,24 +63,23 @@ def _inbox_filter(form: FeedbackFilterForm) -> InboxFilter:
 @bp.get("/feedback")
 @staff_required
 def feedback_list():
+    """The feedback inbox: ratings of the user's branches, filtered and paged."""
     form = _filter_form()
-    valid = form.validate()
-    query, flagged = inbox(_inbox_filter(form) if valid else InboxFilter(), visible_branch_ids())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template(
+    chosen = _inbox_filter(form) if form.validate() else InboxFilter()
+    query, flagged = inbox(chosen, visible_branch_ids())
+    return form_page(
         "admin/feedback/list.html",
-        form=form,
-        page=page,
+        form,
         flagged=flagged,
-        args=args,
         dims=dimension_labels(),
-    ), (200 if valid else 400)
+        **paged(query, PER_PAGE),
+    )
 
 
 @bp.get("/feedback/<int:rating_id>")
 @staff_required
 def feedback_detail(rating_id: int):
+    """One rating in full, with the form that hides it."""
     rating = _rating_or_404(rating_id)
     return _detail_page(rating, ReasonForm())
 
@@ -84,87 +87,87 @@ def feedback_detail(rating_id: int):
 @bp.post("/feedback/<int:rating_id>/hide")
 @staff_required
 def feedback_hide(rating_id: int):
-    rating = _rating_or_404(rating_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        return _detail_page(rating, form, 400)
-    try:
-        hide_rating(rating, current_user, form.reason.data)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Rating hidden; its points were reversed."), "success")
-    return redirect(url_for("admin.feedback_detail", rating_id=rating_id))
+    """Hide a rating, with a reason; its points are reversed."""
+    return _hide(rating_id, hide_rating, url_for("admin.feedback_detail", rating_id=rating_id))
 
 
 @bp.get("/feedback/surprises")
 @staff_required
 def surprise_list():
-    ratings = db.session.scalars(open_surprise_claims(visible_branch_ids()).limit(200))
-    return render_template(
-        "admin/feedback/surprises.html",
-        ratings=list(ratings),
-        button=EmptyForm(),
-        dims=dimension_labels(),
-    )
+    """Open surprise-service claims of the user's branches."""
+    return _queue_page("admin/feedback/surprises.html", open_surprise_claims(visible_branch_ids()))
 
 
 @bp.post("/feedback/<int:rating_id>/surprise/<any(confirm, reject):decision>")
 @staff_required
 def surprise_decide(rating_id: int, decision: str):
+    """Confirm a surprise-service claim (bonus points credited) or reject it."""
     rating = _rating_or_404(rating_id)
-    try:
-        (confirm_surprise if decision == "confirm" else decline_surprise)(rating, current_user)
-    except DomainError as error:
-        flash(str(error), "error")
+    if decision == "confirm":
+        attempt(
+            lambda: confirm_surprise(rating, current_user),
+            _("Surprise service confirmed: bonus points credited."),
+        )
     else:
-        flash(_("Surprise service confirmed: bonus points credited.") if decision == "confirm"
-              else _("Surprise service claim rejected."), "success")  # fmt: skip
+        attempt(
+            lambda: decline_surprise(rating, current_user), _("Surprise service claim rejected.")
+        )
     return redirect(url_for("admin.surprise_list"))
 
 
 @bp.get("/feedback/disputes")
 @staff_required
 def dispute_list():
-    ratings = db.session.scalars(open_disputes(visible_branch_ids()).limit(200))
-    return render_template(
-        "admin/feedback/disputes.html",
-        ratings=list(ratings),
-        button=EmptyForm(),
-        dims=dimension_labels(),
-    )
+    """Ratings that employees dispute, in the user's branches."""
+    return _queue_page("admin/feedback/disputes.html", open_disputes(visible_branch_ids()))
 
 
 @bp.post("/feedback/<int:rating_id>/dispute/uphold")
 @staff_required
 def dispute_uphold(rating_id: int):
+    """Let a disputed rating stand and close the dispute."""
     rating = _rating_or_404(rating_id)
-    try:
-        uphold_rating(rating, current_user)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("The rating stands; the dispute is closed."), "success")
+    attempt(
+        lambda: uphold_rating(rating, current_user), _("The rating stands; the dispute is closed.")
+    )
     return redirect(url_for("admin.dispute_list"))
 
 
 @bp.post("/feedback/<int:rating_id>/dispute/hide")
 @staff_required
 def dispute_hide(rating_id: int):
+    """Grant a dispute: hide the rating, with a reason; its points are reversed."""
+    return _hide(rating_id, hide_disputed_rating, url_for("admin.dispute_list"))
+
+
+def _hide(rating_id: int, hide, back: str):
+    """Hide the rating with `hide` and the reason typed in, then go `back`.
+
+    Without a valid reason, the rating's page again (400).
+    """
     rating = _rating_or_404(rating_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _detail_page(rating, form, 400)
-    try:
-        hide_disputed_rating(rating, current_user, form.reason.data)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Rating hidden; its points were reversed."), "success")
-    return redirect(url_for("admin.dispute_list"))
+    attempt(
+        lambda: hide(rating, current_user, form.reason.data),
+        _("Rating hidden; its points were reversed."),
+    )
+    return redirect(back)
+
+
+def _queue_page(template: str, query):
+    """Ratings waiting for a decision (the first QUEUE_ROWS), with the decision buttons."""
+    return render_template(
+        template,
+        ratings=list(db.session.scalars(query.limit(QUEUE_ROWS))),
+        button=EmptyForm(),
+        dims=dimension_labels(),
+    )
 
 
 def _detail_page(rating: Rating, form: ReasonForm, status: int = 200):
+    """The rating's page, with the hide form as submitted."""
     employee = db.session.get(Employee, rating.employee_id)
     return render_template(
         "admin/feedback/detail.html",

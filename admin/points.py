@@ -1,15 +1,15 @@
 """Points: every employee's balance and ledger, manual adjustments, redemption requests."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
+from admin.actions import attempt
 from admin.scheme_forms import AdjustPointsForm, RedeemForm
 from core.extensions import db
 from core.models import Employee, Reward
-from core.services import DomainError
 from core.services.points.balances import adjust_employee_points, balances_of, staff_query
 from core.services.points.ledger import balance_of, ledger_for
 from core.services.points.redemptions import redemptions_of, request_redemption
@@ -22,6 +22,7 @@ LEDGER_ROWS = 200
 @bp.get("/points")
 @staff_required
 def points_list():
+    """Every employee of the user's branches with their points balance."""
     page = db.paginate(
         staff_query(visible_branch_ids()),
         page=request.args.get("page", 1, type=int),
@@ -41,6 +42,7 @@ def redeem_form() -> RedeemForm:
 
 
 def _detail(employee: Employee, adjust=None, redeem=None, status: int = 200):
+    """The employee's points page, with a form as submitted when it had errors."""
     return render_template(
         "admin/points/detail.html",
         employee=employee,
@@ -55,37 +57,44 @@ def _detail(employee: Employee, adjust=None, redeem=None, status: int = 200):
 @bp.get("/points/<int:employee_id>")
 @staff_required
 def points_detail(employee_id: int):
+    """An employee's balance, ledger and redemptions, with the adjust and redeem forms."""
     return _detail(get_visible_or_404(Employee, employee_id))
 
 
 @bp.post("/points/<int:employee_id>/adjust")
 @staff_required
 def points_adjust(employee_id: int):
+    """Add or take off points by hand, with a reason."""
     employee = get_visible_or_404(Employee, employee_id)
     form = AdjustPointsForm(prefix="adjust")
     if not form.validate_on_submit():
         return _detail(employee, adjust=form, status=400)
-    try:
-        adjust_employee_points(employee.id, form.amount.data, current_user, form.reason.data)
-    except DomainError as error:
-        form.amount.errors.append(str(error))
+    if not attempt(
+        lambda: adjust_employee_points(
+            employee.id, form.amount.data, current_user, form.reason.data
+        ),
+        _("Points adjusted."),
+        form=form,
+        field="amount",
+    ):
         return _detail(employee, adjust=form, status=409)
-    flash(_("Points adjusted."), "success")
     return redirect(url_for("admin.points_detail", employee_id=employee_id))
 
 
 @bp.post("/points/<int:employee_id>/redeem")
 @staff_required
 def points_redeem(employee_id: int):
+    """Ask for a reward on the employee's behalf; it waits for approval."""
     employee = get_visible_or_404(Employee, employee_id)
     form = redeem_form()
     if not form.validate_on_submit():
         return _detail(employee, redeem=form, status=400)
-    try:
-        reward = db.session.get(Reward, form.reward_id.data)
-        request_redemption(employee, reward, current_user, form.note.data)
-    except DomainError as error:
-        form.reward_id.errors.append(str(error))
+    reward = db.session.get(Reward, form.reward_id.data)
+    if not attempt(
+        lambda: request_redemption(employee, reward, current_user, form.note.data),
+        _("Redemption requested; approve it under Redemptions."),
+        form=form,
+        field="reward_id",
+    ):
         return _detail(employee, redeem=form, status=409)
-    flash(_("Redemption requested; approve it under Redemptions."), "success")
     return redirect(url_for("admin.points_detail", employee_id=employee_id))

@@ -1,15 +1,16 @@
 """The reward catalogue: admins add and edit rewards; everyone signed in may read it."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin.access import admin_required, staff_required
+from admin.actions import attempt
+from admin.pages import form_page
 from admin.scheme_forms import RewardForm
 from core.extensions import db
 from core.models import Reward
-from core.services import DomainError
 from core.services.points.rewards import (
     RewardFields,
     award_status_label,
@@ -34,6 +35,7 @@ def scheme_labels():
 
 
 def _fields(form: RewardForm) -> RewardFields:
+    """The reward as typed into the form."""
     return RewardFields(
         name=form.name.data,
         description=form.description.data or "",
@@ -47,39 +49,36 @@ def _fields(form: RewardForm) -> RewardFields:
 @bp.get("/rewards")
 @staff_required
 def reward_list():
+    """The whole reward catalogue."""
     return render_template("admin/rewards/list.html", rewards=catalogue())
 
 
 @bp.route("/rewards/new", methods=["GET", "POST"])
 @admin_required
 def reward_create():
-    form = RewardForm()
-    if form.validate_on_submit():
-        try:
-            create_reward(_fields(form), current_user)
-        except DomainError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Reward added."), "success")
-            return redirect(url_for("admin.reward_list"))
-    return render_template("admin/rewards/form.html", form=form, reward=None), (
-        400 if form.errors else 200
-    )
+    """Add a reward to the catalogue."""
+    return _save_reward(RewardForm(), None)
 
 
 @bp.route("/rewards/<int:reward_id>", methods=["GET", "POST"])
 @admin_required
 def reward_edit(reward_id: int):
+    """Change a reward: text, cost, stock, or whether it is offered."""
     reward = db.session.get(Reward, reward_id) or abort(404)
-    form = RewardForm(obj=reward, kind=reward.kind.value)
-    if form.validate_on_submit():
-        try:
-            update_reward(reward, _fields(form), current_user)
-        except DomainError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Reward saved."), "success")
-            return redirect(url_for("admin.reward_list"))
-    return render_template("admin/rewards/form.html", form=form, reward=reward), (
-        400 if form.errors else 200
-    )
+    return _save_reward(RewardForm(obj=reward, kind=reward.kind.value), reward)
+
+
+def _save_reward(form: RewardForm, reward: Reward | None):
+    """Add the reward (None) or update it from the form; the form again if refused."""
+    if form.validate_on_submit() and attempt(
+        lambda: (
+            create_reward(_fields(form), current_user)
+            if reward is None
+            else update_reward(reward, _fields(form), current_user)
+        ),
+        _("Reward added.") if reward is None else _("Reward saved."),
+        form=form,
+        field="name",
+    ):
+        return redirect(url_for("admin.reward_list"))
+    return form_page("admin/rewards/form.html", form, reward=reward)

@@ -55,6 +55,7 @@ def _whole_number(value, default: int | None) -> int | None:
 @no_store
 @limiter.limit(_api_limit)
 def api_receipt_codes():
+    """Mint receipt codes for a till; answers JSON with the codes and when they expire."""
     if not _authorised():
         return _error(401, "a valid API key is required")
     body = request.get_json(silent=True) if request.content_length else {}

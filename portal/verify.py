@@ -93,6 +93,7 @@ def _current_rating():
 @bp.get("/v")
 @no_store
 def verify():
+    """The choice of how to verify the pending rating: email, SMS or receipt code."""
     rating, page = _current_rating()
     return page or _verify_page(rating)
 
@@ -124,6 +125,7 @@ def _send(channel: Channel, form):
 @limiter.limit(_send_limit)
 @limiter.limit(_send_limit, key_func=_contact_key("email", "email"))
 def send_email_code():
+    """Send a one-time code to the email address typed in."""
     return _send(Channel.EMAIL, EmailCodeForm())
 
 
@@ -132,6 +134,7 @@ def send_email_code():
 @limiter.limit(_send_limit)
 @limiter.limit(_send_limit, key_func=_contact_key("phone", "phone"))
 def send_sms_code():
+    """Send a one-time code to the phone number typed in."""
     return _send(Channel.SMS, SmsCodeForm())
 
 
@@ -140,6 +143,7 @@ def send_sms_code():
 @limiter.limit(_check_limit, methods=["POST"])
 @limiter.limit(_check_limit, methods=["POST"], key_func=_code_identity_key)
 def enter_code():
+    """Type the one-time code; a right one verifies and counts the rating."""
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -167,6 +171,7 @@ def enter_code():
 @limiter.limit(_check_limit)
 @limiter.limit(_receipt_guess_limit, key_func=lambda: "receipt-guesses", deduct_when=_guess_failed)
 def verify_receipt():
+    """Verify the pending rating with a code printed on the receipt."""
     rating, page = _current_rating()
     if page:
         return page

@@ -52,6 +52,7 @@ def _rating_post_limit() -> str:
 
 @bp.get("/")
 def home():
+    """The landing page for someone who opens the site without a card."""
     return render_template("portal/home.html")
 
 
@@ -115,6 +116,7 @@ def _store(employee: Employee, form):
 @bp.get("/C/<token>")
 @no_referrer
 def card(token: str):
+    """The card page a QR code opens: the employee and the rating form."""
     if (page := fresh_card_page(token)) is not None:
         return page
     found = lookup_card(token)
@@ -131,6 +133,7 @@ def card(token: str):
 @no_referrer
 @limiter.limit(_rating_post_limit)
 def submit_card(token: str):
+    """Store a rating from the card page, then on to verification (or thanks)."""
     found = lookup_card(token)
     if found.state != "active":
         return _card_refusal(found.state)
@@ -148,6 +151,7 @@ def submit_card(token: str):
 @bp.get("/C/<token>/photo")
 @no_referrer
 def card_photo(token: str):
+    """The photo of an active card's employee, cached by the browser for a day."""
     found = lookup_card(token)
     if found.state != "active" or not found.employee.photo:
         abort(404)
@@ -174,6 +178,7 @@ def _other_employees(rated: Rating, customer: str | None) -> list[Employee]:
 @bp.get("/v/thanks")
 @no_store
 def thanks():
+    """After a verified rating: thanks, colleagues to rate next; remembers the device."""
     rating = db.session.get(Rating, session.get(DONE_KEY) or 0)
     if rating is None or rating.status is not RatingStatus.VERIFIED:
         return render_template(
@@ -187,6 +192,7 @@ def thanks():
 @bp.get("/v/already")
 @no_store
 def already_rated():
+    """The page that says this customer has rated this employee already this period."""
     message = session.get(ALREADY_KEY)
     if not message:
         return render_template(
