@@ -12,6 +12,7 @@ from admin.pages import form_page, paged
 from core.extensions import db
 from core.localtime import local_midnight
 from core.models import AuditEntry, User
+from core.services.audit import readable
 
 PER_PAGE = 50
 
@@ -42,4 +43,4 @@ def audit_list():
     users = db.session.execute(select(User.id, User.email).order_by(User.email))
     form.user.choices = to_choices([(0, "—"), *((row.id, row.email) for row in users)])
     query = audit_query(form) if form.validate() else select(AuditEntry).where(AuditEntry.id < 0)
-    return form_page("admin/audit/list.html", form, **paged(query, PER_PAGE))
+    return form_page("admin/audit/list.html", form, readable=readable, **paged(query, PER_PAGE))

@@ -18,7 +18,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from admin.forms import MultiCheckboxField, to_choices
-from core.models.campaign import JUDGE_CRITERIA, CampaignStage
+from core.labels import LABELS
+from core.models.campaign import JUDGE_CRITERIA, CampaignStage, SelfEvaluationStatus
 from core.services.campaign.evaluations import TEXT_MAX
 from core.services.campaign.registration import HIGHLIGHTS_MAX
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
@@ -31,18 +32,9 @@ SOURCE_LABELS = {
     "self": _l("Self-evaluation"),
     "judges": _l("Judges"),
 }
-STAGE_LABELS = {
-    CampaignStage.REGISTRATION: _l("Registration"),
-    CampaignStage.PRELIMINARY: _l("Preliminary round"),
-    CampaignStage.SECOND: _l("Second round"),
-    CampaignStage.FINAL: _l("Final"),
-    CampaignStage.PUBLISHED: _l("Published"),
-}
-SELF_STATUS_LABELS = {
-    "submitted": _l("Awaiting review"),
-    "accepted": _l("Accepted"),
-    "returned": _l("Returned"),
-}
+# The campaign pages' labels of stages and self-evaluation statuses (core.labels).
+STAGE_LABELS = LABELS[CampaignStage]
+SELF_STATUS_LABELS = {status.value: text for status, text in LABELS[SelfEvaluationStatus].items()}
 CRITERION_LABELS = {
     "practical_skill": _l("Practical skill"),
     "adaptability": _l("Adaptability"),

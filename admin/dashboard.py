@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.access import login_required, visible_branch_ids
 from admin.charts import Bar, bar_chart_svg
+from core.labels import dimension_labels
 from core.services.periods import current_period_key
 from core.services.ratings.dashboard import (
-    dimension_labels,
     dimension_means,
     ratings_per_day,
     top_and_bottom,

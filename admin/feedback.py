@@ -10,9 +10,9 @@ from admin.actions import attempt
 from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm, to_choices
 from admin.pages import form_page, paged
 from core.extensions import db
+from core.labels import dimension_labels
 from core.models import Employee, Rating, RatingStatus
 from core.services.people.branches import branch_choices, employee_choices
-from core.services.ratings.dashboard import dimension_labels
 from core.services.ratings.moderation import (
     InboxFilter,
     confirm_surprise,

@@ -17,7 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.models import Role
+from core.labels import choices
+from core.models import FollowUpState, Role, SurpriseStatus
 from core.services.people.users import MIN_PASSWORD_LENGTH
 from scoring.periods import period_bounds
 
@@ -48,11 +49,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-ROLE_CHOICES = [
-    SelectChoice(Role.MANAGER.value, _l("Manager")),
-    SelectChoice(Role.ADMIN.value, _l("Admin")),
-    SelectChoice(Role.JUDGE.value, _l("Judge")),
-]
+ROLE_CHOICES = to_choices(choices((Role.MANAGER, Role.ADMIN, Role.JUDGE)))
 
 
 class UserForm(FlaskForm):
@@ -125,13 +122,14 @@ def _period_key(form, field) -> None:
             raise ValidationError(_l("Use a period such as 2026-11 or 2026-Q4.")) from error
 
 
-SURPRISE_CHOICES = [
-    SelectChoice("", _l("Any")),
-    SelectChoice("claimed", _l("Claimed")),
-    SelectChoice("confirmed", _l("Confirmed")),
-    SelectChoice("rejected", _l("Rejected")),
-    SelectChoice("none", _l("None")),
-]
+# Claims first (what the filter is for), then the ratings without one.
+SURPRISE_ORDER = (
+    SurpriseStatus.CLAIMED,
+    SurpriseStatus.CONFIRMED,
+    SurpriseStatus.REJECTED,
+    SurpriseStatus.NONE,
+)
+SURPRISE_CHOICES = [SelectChoice("", _l("Any")), *to_choices(choices(SURPRISE_ORDER))]
 
 
 class FeedbackFilterForm(FilterForm):
@@ -151,9 +149,7 @@ class FeedbackFilterForm(FilterForm):
 
 FOLLOWUP_STATE_CHOICES = [
     SelectChoice("", _l("Not resolved")),
-    SelectChoice("open", _l("Open")),
-    SelectChoice("contacted", _l("Contacted")),
-    SelectChoice("resolved", _l("Resolved")),
+    *to_choices(choices(FollowUpState)),
     SelectChoice("all", _l("All")),
 ]
 
@@ -173,11 +169,4 @@ class AuditFilterForm(FilterForm):
 
 class FollowUpForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
-    state = SelectField(
-        _l("State"),
-        choices=[
-            SelectChoice("open", _l("Open")),
-            SelectChoice("contacted", _l("Contacted")),
-            SelectChoice("resolved", _l("Resolved")),
-        ],
-    )
+    state = SelectField(_l("State"), choices=to_choices(choices(FollowUpState)))

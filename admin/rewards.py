@@ -10,28 +10,15 @@ from admin.actions import attempt
 from admin.pages import form_page
 from admin.scheme_forms import RewardForm
 from core.extensions import db
+from core.labels import label
 from core.models import Reward
-from core.services.points.rewards import (
-    RewardFields,
-    award_status_label,
-    catalogue,
-    create_reward,
-    entry_kind_label,
-    redemption_status_label,
-    reward_kind_labels,
-    update_reward,
-)
+from core.services.points.rewards import RewardFields, catalogue, create_reward, update_reward
 
 
 @bp.app_context_processor
 def scheme_labels():
-    """Label helpers for ledger kinds, redemption states and reward kinds, in every template."""
-    return {
-        "award_status_label": award_status_label,
-        "entry_kind_label": entry_kind_label,
-        "redemption_status_label": redemption_status_label,
-        "reward_kind_label": lambda kind: reward_kind_labels()[kind],
-    }
+    """`reward_kind_label(kind)` for templates/staff/_rewards.html; others use `|label`."""
+    return {"reward_kind_label": label}
 
 
 def _fields(form: RewardForm) -> RewardFields:

@@ -12,8 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from admin.forms import to_choices
+from core.labels import choices
 from core.models import RewardKind
-from core.services.points.rewards import reward_kind_labels
 
 POINTS_LIMIT = 1_000_000
 
@@ -33,7 +34,7 @@ class AdjustPointsForm(FlaskForm):
 class RewardForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    kind = SelectField(_l("Kind"), choices=[])
+    kind = SelectField(_l("Kind"), choices=to_choices(choices(RewardKind)))
     cost = IntegerField(
         _l("Cost in points"), validators=[InputRequired(), NumberRange(min=1, max=POINTS_LIMIT)]
     )
@@ -41,10 +42,6 @@ class RewardForm(FlaskForm):
         _l("Stock (empty: unlimited)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
     active = BooleanField(_l("Active (shown to employees)"), default=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind.value, label) for kind, label in reward_kind_labels().items()]
 
     @property
     def reward_kind(self) -> RewardKind:

@@ -15,18 +15,14 @@ from wtforms.fields import EmailField, TelField
 from wtforms.i18n import messages_path
 from wtforms.validators import Length, Regexp, StopValidation, ValidationError
 
+from core.labels import dimension_label
+
 COMMENT_MAX = 1000
 SURPRISE_MAX = 500
 STARS = (5, 4, 3, 2, 1)  # DOM order: reversed, so the CSS sibling trick lights lower stars
 # Control characters other than tab and newline: never useful, and PostgreSQL rejects NUL.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
-# The default criteria labels, marked for translation (config may name others).
-DIMENSION_LABELS = {
-    "Service attitude": _l("Service attitude"),
-    "Professional skill": _l("Professional skill"),
-    "Efficiency": _l("Efficiency"),
-}
 
 
 def star_names() -> dict[int, str]:
@@ -172,7 +168,7 @@ def _rating_form_class(dimensions: tuple[tuple[str, str], ...]) -> type[RatingFo
         pass
 
     for key, label in dimensions:
-        setattr(ConfiguredRatingForm, f"dim_{key}", StarsField(DIMENSION_LABELS.get(label, label)))
+        setattr(ConfiguredRatingForm, f"dim_{key}", StarsField(dimension_label(label)))
     return ConfiguredRatingForm
 
 

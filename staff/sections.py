@@ -8,6 +8,7 @@ and the branch's campaigns.
 from dataclasses import dataclass
 
 from admin.scheme_forms import RedeemForm
+from core.labels import dimension_labels
 from core.models import AwardWinner, Campaign, Employee, PointsEntry, Rating, Redemption, Reward
 from core.services.awards.winners import awards_of
 from core.services.campaign.setup import campaigns_for_branch
@@ -16,7 +17,6 @@ from core.services.points.ledger import balance_of, ledger_for
 from core.services.points.redemptions import redemptions_of
 from core.services.points.rewards import catalogue
 from core.services.points.rules import current_points_rules
-from core.services.ratings.dashboard import dimension_labels
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import ratings_received
 from scoring.points import PointsRules

@@ -7,7 +7,31 @@ from flask import has_request_context
 from flask_login import current_user
 
 from core.extensions import db
-from core.models import AuditEntry, User
+from core.labels import label
+from core.models import (
+    AuditEntry,
+    AwardStatus,
+    CampaignStage,
+    DisputeStatus,
+    FollowUpState,
+    RatingStatus,
+    RedemptionStatus,
+    RewardKind,
+    Role,
+    SurpriseStatus,
+    User,
+)
+
+# Entries store enum values as plain text; these fields of these targets hold one.
+ENUM_FIELDS: dict[str, dict[str, type[enum.Enum]]] = {
+    "award_period": {"status": AwardStatus},
+    "campaign": {"stage": CampaignStage, "round": CampaignStage},
+    "followup": {"state": FollowUpState},
+    "rating": {"status": RatingStatus, "surprise": SurpriseStatus, "dispute": DisputeStatus},
+    "redemption": {"status": RedemptionStatus},
+    "reward": {"kind": RewardKind},
+    "user": {"role": Role},
+}
 
 
 def _plain(value):
@@ -25,6 +49,21 @@ def _plain(value):
     if hasattr(value, "id"):
         return value.id
     return str(value)
+
+
+def readable(target_type: str, values: dict | None) -> dict | None:
+    """An entry's before or after values with stored enum values shown as their labels."""
+    if not values:
+        return values
+    fields = ENUM_FIELDS.get(target_type, {})
+    return {key: _label_of(fields.get(key), value) for key, value in values.items()}
+
+
+def _label_of(enum_type: type[enum.Enum] | None, value):
+    try:
+        return label(enum_type(value)) if enum_type else value
+    except ValueError:  # a value no longer in the enum: shown as it was stored
+        return value
 
 
 def snapshot(obj, fields) -> dict:

@@ -2,7 +2,9 @@
 
 Every file goes through core.services.csv_safe: UTF-8 with a BOM (Excel then reads
 Chinese correctly) and every text cell that a spreadsheet would run as a formula
-(starting with = + - @ tab or CR) neutralised by a leading apostrophe.
+(starting with = + - @ tab or CR) neutralised by a leading apostrophe. Stored values
+(statuses, kinds, dimensions) are written as their labels (core.labels) in the language
+of the request, as the pages show them.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
+from core.labels import dimension_labels, label
 from core.models import AwardSnapshot, Employee, PointsEntry, Rating, RatingStatus
 from core.services.csv_safe import safe_csv
 
@@ -82,6 +85,7 @@ def ratings_csv(branch_ids: set[int] | None, period_key: str | None = None) -> b
     )
     if period_key:
         query = query.where(Rating.period_key == period_key)
+    dimensions = dimension_labels()
     rows = (
         (
             r.id,
@@ -90,17 +94,18 @@ def ratings_csv(branch_ids: set[int] | None, period_key: str | None = None) -> b
             r.branch.name,
             r.employee.display_name,
             r.employee.staff_no,
-            r.status.value,
+            label(r.status),
             r.overall,
             r.score,
-            " ".join(
-                f"{s.dimension}={s.stars}" for s in sorted(r.stars, key=lambda s: s.dimension)
+            "; ".join(
+                f"{dimensions.get(s.dimension, s.dimension)}: {s.stars}"
+                for s in sorted(r.stars, key=lambda s: s.dimension)
             ),
             r.comment,
-            r.surprise_status.value,
+            label(r.surprise_status),
             r.surprise_text,
             r.reply,
-            r.dispute_status.value,
+            label(r.dispute_status),
         )
         for r in db.session.scalars(query)
     )
@@ -126,7 +131,7 @@ def ledger_csv(branch_ids: set[int] | None) -> bytes:
             e.employee.branch.name,
             e.employee.display_name,
             e.employee.staff_no,
-            e.kind.value,
+            label(e.kind),
             e.amount,
             e.source_key,
             e.reason,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import AwardStatus, EntryKind, RedemptionStatus, Reward, RewardKind, User
+from core.models import Reward, RewardKind, User
 from core.services import DomainError
 from core.services.audit import record_audit, snapshot
 
@@ -74,45 +74,3 @@ def catalogue(active_only: bool = False) -> list[Reward]:
     if active_only:
         query = query.where(Reward.active.is_(True))
     return list(db.session.scalars(query))
-
-
-def reward_kind_labels() -> dict[RewardKind, str]:
-    """Translated names of the reward kinds from the two plans."""
-    return {
-        RewardKind.CASH_BONUS: _l("Cash bonus"),
-        RewardKind.GIFT_CARD: _l("Gift card or coupon"),
-        RewardKind.FREE_PRODUCT: _l("Free product or service"),
-        RewardKind.EVENT: _l("Event invitation"),
-        RewardKind.TRAINING: _l("Training"),
-        RewardKind.DAY_OFF: _l("Day off"),
-    }
-
-
-def entry_kind_label(kind: EntryKind) -> str:
-    """Translated name of a ledger entry kind."""
-    return {
-        EntryKind.EARNED: _l("Earned"),
-        EntryKind.BONUS: _l("Surprise bonus"),
-        EntryKind.REDEEMED: _l("Redeemed"),
-        EntryKind.ADJUSTMENT: _l("Adjustment"),
-        EntryKind.REVERSAL: _l("Reversal"),
-    }[kind]
-
-
-def redemption_status_label(status: RedemptionStatus) -> str:
-    """Translated name of a redemption status."""
-    return {
-        RedemptionStatus.REQUESTED: _l("Requested"),
-        RedemptionStatus.APPROVED: _l("Approved"),
-        RedemptionStatus.REJECTED: _l("Rejected"),
-        RedemptionStatus.FULFILLED: _l("Fulfilled"),
-    }[status]
-
-
-def award_status_label(status: AwardStatus) -> str:
-    """Translated name of an award period status."""
-    return {
-        AwardStatus.DRAFT: _l("Draft"),
-        AwardStatus.PUBLISHED: _l("Published"),
-        AwardStatus.WITHDRAWN: _l("Withdrawn"),
-    }[status]

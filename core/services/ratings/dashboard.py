@@ -4,8 +4,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from core.extensions import db
@@ -74,12 +72,6 @@ def dimension_means(key: str, branch_ids: set[int] | None) -> list[tuple[str, fl
         )
     ).one()
     return [("overall", overall_sum / count, count), *means] if count else means
-
-
-def dimension_labels() -> dict[str, str]:
-    """Translated labels of the rating dimensions (config RATING_DIMENSIONS) and overall."""
-    labels = {key: _(label) for key, label in current_app.config["RATING_DIMENSIONS"]}
-    return {"overall": _("Overall"), **labels}
 
 
 def top_and_bottom(

@@ -1,0 +1,133 @@
+"""Labels of stored values: the one translated name of each value a column stores.
+
+Pages (the `label` template filter), form choices, the CSV exports and the audit log
+all read these tables, so a status reads the same everywhere. Labels are lazy: one table
+serves every locale, and a label becomes text in the language of the request that
+shows it. tests/core/test_labels.py checks that every value of every enum column has one.
+"""
+
+import enum
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from core.models import (
+    AwardStatus,
+    CampaignStage,
+    CategoryKind,
+    Channel,
+    DisputeStatus,
+    EntryKind,
+    FollowUpState,
+    RatingStatus,
+    RedemptionStatus,
+    RewardKind,
+    Role,
+    SelfEvaluationStatus,
+    SurpriseStatus,
+)
+
+LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
+    Role: {
+        Role.ADMIN: _l("Admin"),
+        Role.MANAGER: _l("Manager"),
+        Role.JUDGE: _l("Judge"),
+    },
+    RatingStatus: {
+        RatingStatus.PENDING: _l("Pending"),
+        RatingStatus.VERIFIED: _l("Verified"),
+        RatingStatus.EXPIRED: _l("Expired"),
+        RatingStatus.HIDDEN: _l("Hidden"),
+    },
+    SurpriseStatus: {
+        SurpriseStatus.NONE: _l("None"),
+        SurpriseStatus.CLAIMED: _l("Claimed"),
+        SurpriseStatus.CONFIRMED: _l("Confirmed"),
+        SurpriseStatus.REJECTED: _l("Rejected"),
+    },
+    DisputeStatus: {
+        DisputeStatus.NONE: _l("None"),
+        DisputeStatus.OPEN: _l("Open"),
+        DisputeStatus.UPHELD: _l("Upheld"),
+        DisputeStatus.HIDDEN: _l("Hidden"),
+    },
+    Channel: {
+        Channel.EMAIL: _l("Email"),
+        Channel.SMS: _l("SMS"),
+    },
+    FollowUpState: {
+        FollowUpState.OPEN: _l("Open"),
+        FollowUpState.CONTACTED: _l("Contacted"),
+        FollowUpState.RESOLVED: _l("Resolved"),
+    },
+    EntryKind: {
+        EntryKind.EARNED: _l("Earned"),
+        EntryKind.BONUS: _l("Surprise bonus"),
+        EntryKind.REDEEMED: _l("Redeemed"),
+        EntryKind.ADJUSTMENT: _l("Adjustment"),
+        EntryKind.REVERSAL: _l("Reversal"),
+    },
+    RewardKind: {
+        RewardKind.CASH_BONUS: _l("Cash bonus"),
+        RewardKind.GIFT_CARD: _l("Gift card or coupon"),
+        RewardKind.FREE_PRODUCT: _l("Free product or service"),
+        RewardKind.EVENT: _l("Event invitation"),
+        RewardKind.TRAINING: _l("Training"),
+        RewardKind.DAY_OFF: _l("Day off"),
+    },
+    RedemptionStatus: {
+        RedemptionStatus.REQUESTED: _l("Requested"),
+        RedemptionStatus.APPROVED: _l("Approved"),
+        RedemptionStatus.REJECTED: _l("Rejected"),
+        RedemptionStatus.FULFILLED: _l("Fulfilled"),
+    },
+    AwardStatus: {
+        AwardStatus.DRAFT: _l("Draft"),
+        AwardStatus.PUBLISHED: _l("Published"),
+        AwardStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+    CategoryKind: {
+        CategoryKind.SERVICE_STAR: _l("Service Star"),
+        CategoryKind.SURPRISE: _l("Surprise Service Star"),
+    },
+    CampaignStage: {
+        CampaignStage.REGISTRATION: _l("Registration"),
+        CampaignStage.PRELIMINARY: _l("Preliminary round"),
+        CampaignStage.SECOND: _l("Second round"),
+        CampaignStage.FINAL: _l("Final"),
+        CampaignStage.PUBLISHED: _l("Published"),
+    },
+    SelfEvaluationStatus: {
+        SelfEvaluationStatus.SUBMITTED: _l("Awaiting review"),
+        SelfEvaluationStatus.ACCEPTED: _l("Accepted"),
+        SelfEvaluationStatus.RETURNED: _l("Returned"),
+    },
+}
+
+# The default rating criteria (core.config.DEFAULT_DIMENSIONS), marked for translation
+# here; a label configured in RATING_DIMENSIONS is looked up as it is written.
+DEFAULT_DIMENSION_LABELS = (_l("Service attitude"), _l("Professional skill"), _l("Efficiency"))
+
+
+def label(value: enum.Enum) -> str:
+    """The label of a stored enum value, in the current language."""
+    return str(LABELS[type(value)][value])
+
+
+def choices(members: Iterable[enum.Enum]) -> list[tuple[str, LazyString]]:
+    """(stored value, lazy label) pairs for a select field: an enum, or some of its members."""
+    return [(member.value, LABELS[type(member)][member]) for member in members]
+
+
+def dimension_label(configured: str) -> LazyString:
+    """The lazy label of a rating dimension, from its configured English label."""
+    return _l(configured)
+
+
+def dimension_labels() -> dict[str, str]:
+    """Labels of the rating dimensions (config RATING_DIMENSIONS) and overall, by key."""
+    labels = {key: _(text) for key, text in current_app.config["RATING_DIMENSIONS"]}
+    return {"overall": _("Overall"), **labels}
