@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
-from admin.campaign_forms import show_error
+from core.forms import show_error
 from core.services import DomainError
 
 T = TypeVar("T")

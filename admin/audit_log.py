@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required
-from admin.forms import AuditFilterForm, to_choices
+from admin.forms import AuditFilterForm
 from admin.pages import form_page, paged
 from core.extensions import db
+from core.forms import to_choices
 from core.localtime import local_midnight
 from core.models import AuditEntry, User
 from core.services.audit import readable

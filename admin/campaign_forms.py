@@ -13,15 +13,11 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from admin.forms import MultiCheckboxField, to_choices
-from core.labels import LABELS
-from core.models.campaign import JUDGE_CRITERIA, CampaignStage, SelfEvaluationStatus
-from core.services.campaign.evaluations import TEXT_MAX
-from core.services.campaign.registration import HIGHLIGHTS_MAX
+from core.forms import MultiCheckboxField, RegistrationForm, ten_point_field, text_field, to_choices
+from core.models.campaign import JUDGE_CRITERIA, CampaignStage
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
 from scoring.composite import validate_weights
 
@@ -32,23 +28,6 @@ SOURCE_LABELS = {
     "self": _l("Self-evaluation"),
     "judges": _l("Judges"),
 }
-# The campaign pages' labels of stages and self-evaluation statuses (core.labels).
-STAGE_LABELS = LABELS[CampaignStage]
-SELF_STATUS_LABELS = {status.value: text for status, text in LABELS[SelfEvaluationStatus].items()}
-CRITERION_LABELS = {
-    "practical_skill": _l("Practical skill"),
-    "adaptability": _l("Adaptability"),
-    "teamwork": _l("Teamwork"),
-    "overall_quality": _l("Overall quality"),
-    "service_philosophy": _l("Service philosophy"),
-    "innovation": _l("Innovation"),
-    "attitude": _l("Attitude"),
-    "quality": _l("Quality"),
-    "efficiency": _l("Efficiency"),
-    "performance": _l("Performance"),
-    "growth": _l("Growth"),
-    "self_management": _l("Self-management"),
-}
 
 
 def weight_field_name(stage: CampaignStage, source: str) -> str:
@@ -57,20 +36,6 @@ def weight_field_name(stage: CampaignStage, source: str) -> str:
 
 def _count(label, minimum: int = 1):
     return IntegerField(label, validators=[InputRequired(), NumberRange(min=minimum, max=10_000)])
-
-
-def ten_point_field(name: str):
-    """A required whole score from 1 to 10, labelled by its criterion."""
-    return IntegerField(
-        CRITERION_LABELS[name],
-        validators=[InputRequired(_l("Give a whole number from 1 to 10.")), NumberRange(1, 10)],
-    )
-
-
-def text_field(label, required: bool = True, maximum: int = TEXT_MAX):
-    """A free-text answer of at most `maximum` characters."""
-    first = InputRequired() if required else Optional()
-    return TextAreaField(label, validators=[first, Length(max=maximum)])
 
 
 class CampaignForm(FlaskForm):
@@ -130,10 +95,6 @@ for _stage, _source in _weight_fields():
     )
 
 
-class RegistrationForm(FlaskForm):
-    highlights = text_field(_l("Service highlights"), maximum=HIGHLIGHTS_MAX)
-
-
 class RegisterOnBehalfForm(RegistrationForm):
     employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
 
@@ -173,20 +134,3 @@ class FinalScoreForm(FlaskForm):
 
 
 JUDGE_FORMS = {CampaignStage.SECOND: SecondRoundScoreForm, CampaignStage.FINAL: FinalScoreForm}
-
-
-def scores_of(form: FlaskForm, names) -> dict[str, int]:
-    """The named integer fields' data."""
-    return {name: form[name].data for name in names}
-
-
-def show_error(form: FlaskForm, error) -> bool:
-    """Put a CampaignError next to its field; False when it names none (flash it instead)."""
-    name = getattr(error, "field", None)
-    if name and name.startswith("weights_") and hasattr(form, "weight_errors"):
-        form.weight_errors[name.removeprefix("weights_")] = [str(error)]
-        return True
-    if name and name in form:
-        form[name].errors = [*form[name].errors, str(error)]
-        return True
-    return False

@@ -8,16 +8,12 @@ from sqlalchemy import select
 from admin import bp
 from admin.access import require_branch, roles_required
 from admin.actions import attempt
-from admin.campaign_forms import (
-    SELF_STATUS_LABELS,
-    STAGE_LABELS,
-    SelfReviewForm,
-    SupervisorEvaluationForm,
-    scores_of,
-)
+from admin.campaign_forms import SelfReviewForm, SupervisorEvaluationForm
 from admin.campaigns import campaign_or_404
 from admin.pages import form_page
 from core.extensions import db
+from core.forms import scores_of
+from core.labels import label
 from core.models import Employee, Role, SelfEvaluation, SupervisorEvaluation
 from core.services import DomainError
 from core.services.campaign.evaluations import (
@@ -60,11 +56,10 @@ def campaign_evaluations(campaign_id: int):
     return render_template(
         "admin/campaigns/evaluations.html",
         campaign=campaign,
-        round_label=STAGE_LABELS[round_],
+        round_label=label(round_),
         candidates=candidates,
         evaluations=evaluations,
         selves=selves,
-        status_labels=SELF_STATUS_LABELS,
     )
 
 
@@ -131,7 +126,6 @@ def campaign_self_review(campaign_id: int, evaluation_id: int):
         form,
         campaign=campaign,
         evaluation=evaluation,
-        status_labels=SELF_STATUS_LABELS,
     )
 
 

@@ -10,15 +10,16 @@ from admin.access import admin_required, branch_filter, staff_required, visible_
 from admin.actions import attempt
 from admin.campaign_forms import (
     SOURCE_LABELS,
-    STAGE_LABELS,
     CampaignForm,
     PanelForm,
     RegisterOnBehalfForm,
     weight_field_name,
 )
-from admin.forms import EmptyForm, to_choices
+from admin.forms import EmptyForm
 from admin.pages import form_page
 from core.extensions import db
+from core.forms import to_choices
+from core.labels import label
 from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.registration import register_employee
@@ -51,9 +52,7 @@ def campaign_list():
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all()
     if visible is not None:
         campaigns = [c for c in campaigns if visible & c.branch_ids]
-    return render_template(
-        "admin/campaigns/list.html", campaigns=campaigns, stage_labels=STAGE_LABELS
-    )
+    return render_template("admin/campaigns/list.html", campaigns=campaigns)
 
 
 def _data(form: CampaignForm) -> CampaignData:
@@ -75,7 +74,6 @@ def _campaign_form_page(form: CampaignForm, campaign: Campaign | None):
         campaign=campaign,
         stages=RANKED_STAGES,
         stage_sources=STAGE_SOURCES,
-        stage_labels=STAGE_LABELS,
         weight_field_name=weight_field_name,
     )
 
@@ -154,7 +152,6 @@ def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
     return render_template(
         "admin/campaigns/detail.html",
         campaign=campaign,
-        stage_labels=STAGE_LABELS,
         registrations=_registrations(campaign),
         on_behalf=on_behalf or _on_behalf_form(campaign),
         live=result_rows(stage_results(campaign, campaign.stage)) if live else None,
@@ -198,7 +195,7 @@ def campaign_advance(campaign_id: int):
     if EmptyForm().validate_on_submit():
         attempt(
             lambda: advance_stage(campaign, current_user),
-            lambda stage: _("The campaign is now at: %(stage)s.", stage=STAGE_LABELS[stage]),
+            lambda stage: _("The campaign is now at: %(stage)s.", stage=label(stage)),
         )
     return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
 
@@ -223,5 +220,5 @@ def campaign_panel(campaign_id: int, round_: str):
     ):
         return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
     return form_page(
-        "admin/campaigns/panel.html", form, campaign=campaign, stage_label=STAGE_LABELS[stage]
+        "admin/campaigns/panel.html", form, campaign=campaign, stage_label=label(stage)
     )

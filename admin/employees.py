@@ -21,10 +21,10 @@ from admin.forms import (
     ImportForm,
     PhotoForm,
     SendLinkForm,
-    to_choices,
 )
 from admin.pages import form_page, paged
 from core.extensions import db
+from core.forms import to_choices
 from core.models import Branch, Employee
 from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices

@@ -7,9 +7,10 @@ from flask_login import current_user
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
 from admin.actions import attempt
-from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm, to_choices
+from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm
 from admin.pages import form_page, paged
 from core.extensions import db
+from core.forms import to_choices
 from core.labels import dimension_labels
 from core.models import Employee, Rating, RatingStatus
 from core.services.people.branches import branch_choices, employee_choices

@@ -9,23 +9,17 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.forms import MultiCheckboxField, to_choices
 from core.labels import choices
 from core.models import FollowUpState, Role, SurpriseStatus
 from core.services.people.users import MIN_PASSWORD_LENGTH
 from scoring.periods import period_bounds
-
-
-def to_choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs from a service as select options."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class EmptyForm(FlaskForm):
@@ -42,11 +36,6 @@ class FilterForm(FlaskForm):
 
     class Meta:
         csrf = False
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 ROLE_CHOICES = to_choices(choices((Role.MANAGER, Role.ADMIN, Role.JUDGE)))

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from admin import bp
 from admin.access import roles_required
 from admin.actions import attempt
-from admin.campaign_forms import JUDGE_FORMS, STAGE_LABELS, scores_of
+from admin.campaign_forms import JUDGE_FORMS
 from core.extensions import db
+from core.forms import scores_of
+from core.labels import label
 from core.models import Campaign, Employee, JudgePanelMember, JudgeScore, Role
 from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
 from core.services.campaign.evaluations import judge_conflict, on_panel, save_judge_score
@@ -43,9 +45,7 @@ def judging_list():
         for c in db.session.scalars(query)
         if c.stage in EVALUATED_ROUNDS
     ]
-    return render_template(
-        "admin/judging/list.html", rounds=rounds, stage_labels=STAGE_LABELS, conflict=judge_conflict
-    )
+    return render_template("admin/judging/list.html", rounds=rounds, conflict=judge_conflict)
 
 
 @bp.route("/judging/<int:campaign_id>/<int:employee_id>", methods=["GET", "POST"])
@@ -81,7 +81,7 @@ def judging_score(campaign_id: int, employee_id: int):
         campaign=campaign,
         candidate=candidate,
         form=form,
-        round_label=STAGE_LABELS[round_],
+        round_label=label(round_),
         conflict=conflict,
         registration=registration_of(campaign, candidate),
     ), status

@@ -7,8 +7,9 @@ from flask_login import current_user
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
 from admin.actions import attempt
-from admin.scheme_forms import AdjustPointsForm, RedeemForm
+from admin.points_forms import AdjustPointsForm
 from core.extensions import db
+from core.forms import RedeemForm
 from core.models import Employee, Reward
 from core.services.points.balances import adjust_employee_points, balances_of, staff_query
 from core.services.points.ledger import balance_of, ledger_for

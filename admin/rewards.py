@@ -8,17 +8,10 @@ from admin import bp
 from admin.access import admin_required, staff_required
 from admin.actions import attempt
 from admin.pages import form_page
-from admin.scheme_forms import RewardForm
+from admin.points_forms import RewardForm
 from core.extensions import db
-from core.labels import label
 from core.models import Reward
 from core.services.points.rewards import RewardFields, catalogue, create_reward, update_reward
-
-
-@bp.app_context_processor
-def scheme_labels():
-    """`reward_kind_label(kind)` for templates/staff/_rewards.html; others use `|label`."""
-    return {"reward_kind_label": label}
 
 
 def _fields(form: RewardForm) -> RewardFields:

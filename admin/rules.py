@@ -8,7 +8,7 @@ from admin import bp
 from admin.access import admin_required, staff_required
 from admin.actions import attempt
 from admin.pages import form_page
-from admin.scheme_forms import RulesForm
+from admin.points_forms import RulesForm
 from core.services.points.rules import (
     current_points_rules,
     current_weights,

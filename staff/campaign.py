@@ -3,15 +3,8 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from admin.campaign_forms import (
-    SELF_STATUS_LABELS,
-    STAGE_LABELS,
-    RegistrationForm,
-    scores_of,
-    show_error,
-)
-from admin.forms import to_choices
 from core.extensions import db, limiter
+from core.forms import RegistrationForm, scores_of, show_error, to_choices
 from core.models import Campaign, CampaignStage, Employee, SelfEvaluationStatus
 from core.services import DomainError
 from core.services.campaign.colleague_votes import (
@@ -105,13 +98,11 @@ def _page(secret, employee, campaign, status=200, **forms):
         secret=secret,
         employee=employee,
         campaign=campaign,
-        stage_labels=STAGE_LABELS,
         registration=registration,
         register_form=register_form,
         ballot=_ballot_form(campaign, employee, forms.get("ballot")),
         voted=round_ is not None and has_voted(campaign, employee, round_),
         tallies=_tally_rows(campaign, round_, employee) if round_ else None,
-        status_labels=SELF_STATUS_LABELS,
         self_form=self_form,
         own=own,
         published={s: rows for s, rows in published.items() if rows},

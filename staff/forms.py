@@ -1,7 +1,7 @@
 """Forms of the employees' private pages: they check shape, not business rules.
 
-Two forms stay with the admin area because an admin fills them in on an employee's
-behalf too: RedeemForm (admin.scheme_forms) and RegistrationForm (admin.campaign_forms).
+Two forms are shared with the admin area, where an admin fills them in on an employee's
+behalf: RedeemForm and RegistrationForm (core.forms).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from admin.campaign_forms import ten_point_field, text_field
-from admin.forms import MultiCheckboxField
+from core.forms import MultiCheckboxField, ten_point_field, text_field
 
 SELF_CRITERIA = ("performance", "growth", "self_management")
 

@@ -7,7 +7,7 @@ and the branch's campaigns.
 
 from dataclasses import dataclass
 
-from admin.scheme_forms import RedeemForm
+from core.forms import RedeemForm
 from core.labels import dimension_labels
 from core.models import AwardWinner, Campaign, Employee, PointsEntry, Rating, Redemption, Reward
 from core.services.awards.winners import awards_of

@@ -8,10 +8,10 @@ an unknown or revoked link, or an inactive employee.
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from admin.cards_print import card_view
 from core.extensions import db, limiter
 from core.models import Employee, Reward
 from core.services import DomainError
+from core.services.people.cards import card_view
 from core.services.points.ledger import balance_of
 from core.services.points.redemptions import request_redemption
 from core.services.points.rewards import catalogue

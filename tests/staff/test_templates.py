@@ -7,7 +7,7 @@ from jinja2 import meta
 STAFF_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
 
 # Helpers that only build URLs, translate or name an enum value: they read no data.
-PURE_HELPERS = {"_", "gettext", "ngettext", "range", "url_for", "reward_kind_label"}
+PURE_HELPERS = {"_", "gettext", "ngettext", "range", "url_for"}
 
 
 def _namespace(app) -> set[str]:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import qrcode
 from flask import current_app
+from markupsafe import Markup
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import bindparam, select
@@ -196,3 +197,29 @@ def card_qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Everything a printed card shows."""
+
+    name: str
+    title: str
+    branch: str
+    url: str
+    short_text: str
+    qr_svg: Markup
+
+
+def card_view(employee: Employee) -> CardView:
+    """The printable card of an employee's current token."""
+    url = card_url(employee)
+    return CardView(
+        name=employee.display_name,
+        title=employee.title,
+        branch=employee.branch.name,
+        url=url,
+        short_text=card_short_text(employee),
+        # Built by card_qr_svg from numbers only, so it is safe to embed as markup.
+        qr_svg=Markup(card_qr_svg(url)),  # noqa: S704
+    )
