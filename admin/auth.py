@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from admin import bp
-from admin.actions import attempt
 from admin.forms import LoginForm
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import limiter, login_manager
 from core.i18n import safe_local_target
 from core.services.people.accounts import authenticate, end_session, start_session, user_for_session

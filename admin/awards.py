@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from admin import bp
 from admin.access import admin_required
-from admin.actions import attempt
 from admin.award_forms import AwardPeriodForm, WinnerForm
 from admin.forms import EmptyForm, ReasonForm
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import db
 from core.models import AwardCategory, AwardPeriod, AwardWinner, Employee
 from core.services.awards.candidates import candidates

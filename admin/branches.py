@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required, get_visible_or_404
-from admin.actions import attempt
 from admin.forms import BranchForm, EmptyForm
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import db
 from core.models import Branch
 from core.services.people.branches import create_branch, set_branch_active, update_branch

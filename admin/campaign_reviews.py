@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import require_branch, roles_required
-from admin.actions import attempt
 from admin.campaign_forms import SelfReviewForm, SupervisorEvaluationForm
 from admin.campaigns import campaign_or_404
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import db
 from core.forms import scores_of
 from core.labels import label

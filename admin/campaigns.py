@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required, branch_filter, staff_required, visible_branch_ids
-from admin.actions import attempt
 from admin.campaign_forms import (
     SOURCE_LABELS,
     CampaignForm,
@@ -17,6 +16,7 @@ from admin.campaign_forms import (
 )
 from admin.forms import EmptyForm
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
 from core.labels import label

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required
-from admin.actions import attempt
 from admin.cards_print import render_card_sheet
 from admin.employees import detail_page
 from admin.forms import PhotoForm, SendLinkForm
+from core.actions import attempt
 from core.extensions import db
 from core.models import Branch, Employee
 from core.services.people.employee_profile import send_private_link, set_employee_photo

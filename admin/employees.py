@@ -13,7 +13,6 @@ from admin.access import (
     staff_required,
     visible_branch_ids,
 )
-from admin.actions import attempt
 from admin.forms import (
     EmployeeFilterForm,
     EmployeeForm,
@@ -23,6 +22,7 @@ from admin.forms import (
     SendLinkForm,
 )
 from admin.pages import form_page, paged
+from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
 from core.models import Branch, Employee

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
-from admin.actions import attempt
 from admin.forms import EmptyForm, FeedbackFilterForm, ReasonForm
 from admin.pages import form_page, paged
+from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
 from core.labels import dimension_labels

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import roles_required
-from admin.actions import attempt
 from admin.campaign_forms import JUDGE_FORMS
+from core.actions import attempt
 from core.extensions import db
 from core.forms import scores_of
 from core.labels import label

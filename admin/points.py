@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
-from admin.actions import attempt
 from admin.points_forms import AdjustPointsForm
+from core.actions import attempt
 from core.extensions import db
 from core.forms import RedeemForm
 from core.models import Employee, Reward

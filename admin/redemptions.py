@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 
 from admin import bp
 from admin.access import get_visible_or_404, staff_required, visible_branch_ids
-from admin.actions import attempt
 from admin.forms import EmptyForm, ReasonForm
+from core.actions import attempt
 from core.extensions import db
 from core.models import Redemption, RedemptionStatus
 from core.services.points.redemptions import (

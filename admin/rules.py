@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from admin import bp
 from admin.access import admin_required, staff_required
-from admin.actions import attempt
 from admin.pages import form_page
 from admin.points_forms import RulesForm
+from core.actions import attempt
 from core.services.points.rules import (
     current_points_rules,
     current_weights,

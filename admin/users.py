@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.access import admin_required
-from admin.actions import attempt
 from admin.forms import EmptyForm, UserEditForm, UserForm
 from admin.pages import form_page
+from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
 from core.models import Role, User

@@ -1,12 +1,12 @@
 """The campaign on an employee's private page: register, vote, self-evaluate, see results."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from core.actions import attempt
 from core.extensions import db, limiter
-from core.forms import RegistrationForm, scores_of, show_error, to_choices
+from core.forms import RegistrationForm, scores_of, to_choices
 from core.models import Campaign, CampaignStage, Employee, SelfEvaluationStatus
-from core.services import DomainError
 from core.services.campaign.colleague_votes import (
     ballot_choices,
     branch_tallies,
@@ -129,13 +129,13 @@ def campaign_register(secret: str, campaign_id: int):
     employee, campaign = _load(secret, campaign_id)
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            register_employee(campaign, employee, form.highlights.data)
-        except DomainError as error:
-            if not show_error(form, error):
-                form.highlights.errors = [str(error)]
-        else:
-            flash(_("You are registered. Good luck!"), "success")
+        registered = attempt(
+            lambda: register_employee(campaign, employee, form.highlights.data),
+            _("You are registered. Good luck!"),
+            form=form,
+            field="highlights",
+        )
+        if registered:
             return _back(secret, campaign)
     return _page(secret, employee, campaign, 400, register=form)
 
@@ -147,13 +147,12 @@ def campaign_vote(secret: str, campaign_id: int):
     employee, campaign = _load(secret, campaign_id)
     form = _ballot(campaign, employee)
     if form.validate_on_submit():
-        try:
-            cast_ballot(campaign, employee, form.candidate_ids.data)
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Thank you: your anonymous vote is counted."), "success")
+        voted = attempt(
+            lambda: cast_ballot(campaign, employee, form.candidate_ids.data),
+            _("Thank you: your anonymous vote is counted."),
+            form=form,
+        )
+        if voted:
             return _back(secret, campaign)
     return _page(secret, employee, campaign, 400, ballot=form)
 
@@ -165,18 +164,17 @@ def campaign_self(secret: str, campaign_id: int):
     employee, campaign = _load(secret, campaign_id)
     form = SelfEvaluationForm()
     if form.validate_on_submit():
-        try:
-            submit_self_evaluation(
+        sent = attempt(
+            lambda: submit_self_evaluation(
                 campaign,
                 employee,
                 scores_of(form, SELF_CRITERIA),
                 form.reasons.data,
                 form.improvements.data,
-            )
-        except DomainError as error:
-            if not show_error(form, error):
-                flash(str(error), "error")
-        else:
-            flash(_("Self-evaluation sent to your supervisor."), "success")
+            ),
+            _("Self-evaluation sent to your supervisor."),
+            form=form,
+        )
+        if sent:
             return _back(secret, campaign)
     return _page(secret, employee, campaign, 400, self_form=form)

@@ -5,12 +5,12 @@ Every view finds its employee by the secret in the URL (staff.access) and answer
 an unknown or revoked link, or an inactive employee.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from core.actions import attempt
 from core.extensions import db, limiter
 from core.models import Employee, Reward
-from core.services import DomainError
 from core.services.people.cards import card_view
 from core.services.points.ledger import balance_of
 from core.services.points.redemptions import request_redemption
@@ -62,14 +62,16 @@ def redeem(secret: str):
     form = redeem_form(balance_of(employee.id), catalogue(active_only=True))
     if not form.validate_on_submit():
         return _render_page(employee, secret, ("redeem", None, form), 400)
-    try:
-        request_redemption(
+    requested = attempt(
+        lambda: request_redemption(
             employee, db.session.get(Reward, form.reward_id.data), None, form.note.data
-        )
-    except DomainError as error:
-        form.reward_id.errors.append(str(error))
+        ),
+        _("Request sent. You will see here when it is approved."),
+        form=form,
+        field="reward_id",
+    )
+    if not requested:
         return _render_page(employee, secret, ("redeem", None, form), 409)
-    flash(_("Request sent. You will see here when it is approved."), "success")
     return _back(secret, "my-rewards")
 
 
@@ -81,12 +83,13 @@ def reply(secret: str, rating_id: int):
     form = ReplyForm(prefix=f"reply{rating_id}")
     if not form.validate_on_submit():
         return _render_page(employee, secret, ("replies", rating_id, form), 400)
-    try:
-        reply_to_rating(employee, rating_id, form.reply.data)
-    except DomainError as error:
-        form.reply.errors.append(str(error))
+    if not attempt(
+        lambda: reply_to_rating(employee, rating_id, form.reply.data),
+        _("Reply saved."),
+        form=form,
+        field="reply",
+    ):
         return _render_page(employee, secret, ("replies", rating_id, form), 409)
-    flash(_("Reply saved."), "success")
     return _back(secret, f"rating-{rating_id}")
 
 
@@ -98,10 +101,11 @@ def dispute(secret: str, rating_id: int):
     form = DisputeForm(prefix=f"dispute{rating_id}")
     if not form.validate_on_submit():
         return _render_page(employee, secret, ("disputes", rating_id, form), 400)
-    try:
-        dispute_rating(employee, rating_id, form.reason.data)
-    except DomainError as error:
-        form.reason.errors.append(str(error))
+    if not attempt(
+        lambda: dispute_rating(employee, rating_id, form.reason.data),
+        _("Dispute sent to your manager."),
+        form=form,
+        field="reason",
+    ):
         return _render_page(employee, secret, ("disputes", rating_id, form), 409)
-    flash(_("Dispute sent to your manager."), "success")
     return _back(secret, f"rating-{rating_id}")

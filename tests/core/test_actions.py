@@ -1,11 +1,11 @@
-"""admin.actions.attempt: run a service action, show its refusal or flash its success."""
+"""core.actions.attempt: run a service action, show its refusal or flash its success."""
 
 import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from admin.actions import attempt
+from core.actions import attempt
 from core.services import DomainError
 from core.services.campaign.rounds import CampaignError
 
