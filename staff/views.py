@@ -75,37 +75,30 @@ def redeem(secret: str):
     return _back(secret, "my-rewards")
 
 
+def _answer_rating(secret: str, rating_id: int, form, field: str, section: str, action, done):
+    """Post a reply or a dispute (the text in `field`) on one of the employee's ratings."""
+    employee = employee_or_404(secret)
+    if not form.validate_on_submit():
+        return _render_page(employee, secret, (section, rating_id, form), 400)
+    text = form[field].data
+    if not attempt(lambda: action(employee, rating_id, text), done, form=form, field=field):
+        return _render_page(employee, secret, (section, rating_id, form), 409)
+    return _back(secret, f"rating-{rating_id}")
+
+
 @bp.post("/<secret>/ratings/<int:rating_id>/reply")
 @limiter.limit(PAGE_LIMIT)
 def reply(secret: str, rating_id: int):
     """The employee answers a rating (right of reply)."""
-    employee = employee_or_404(secret)
     form = ReplyForm(prefix=f"reply{rating_id}")
-    if not form.validate_on_submit():
-        return _render_page(employee, secret, ("replies", rating_id, form), 400)
-    if not attempt(
-        lambda: reply_to_rating(employee, rating_id, form.reply.data),
-        _("Reply saved."),
-        form=form,
-        field="reply",
-    ):
-        return _render_page(employee, secret, ("replies", rating_id, form), 409)
-    return _back(secret, f"rating-{rating_id}")
+    done = _("Reply saved.")
+    return _answer_rating(secret, rating_id, form, "reply", "replies", reply_to_rating, done)
 
 
 @bp.post("/<secret>/ratings/<int:rating_id>/dispute")
 @limiter.limit(PAGE_LIMIT)
 def dispute(secret: str, rating_id: int):
     """The employee asks the branch manager to review a rating."""
-    employee = employee_or_404(secret)
     form = DisputeForm(prefix=f"dispute{rating_id}")
-    if not form.validate_on_submit():
-        return _render_page(employee, secret, ("disputes", rating_id, form), 400)
-    if not attempt(
-        lambda: dispute_rating(employee, rating_id, form.reason.data),
-        _("Dispute sent to your manager."),
-        form=form,
-        field="reason",
-    ):
-        return _render_page(employee, secret, ("disputes", rating_id, form), 409)
-    return _back(secret, f"rating-{rating_id}")
+    done = _("Dispute sent to your manager.")
+    return _answer_rating(secret, rating_id, form, "reason", "disputes", dispute_rating, done)
