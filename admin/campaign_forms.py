@@ -46,7 +46,7 @@ class CampaignForm(FlaskForm):
     registration_closes_on = DateField(_l("Registration closes"), validators=[Optional()])
     second_round_on = DateField(_l("Second round (demonstration)"), validators=[Optional()])
     final_on = DateField(_l("Final (defence)"), validators=[Optional()])
-    min_ratings = _count(_l("Minimum verified ratings to pass the screening"), minimum=0)
+    min_ratings = _count(_l("Minimum verified customers to pass the screening"), minimum=0)
     preliminary_pass = _count(_l("Candidates passed on by the preliminary round"))
     second_pass = _count(_l("Candidates passed on by the second round"))
     winners = _count(_l("Winners of the final"))

@@ -2,7 +2,8 @@
 
 Which sources feed a stage and how each is normalised: core.services.campaign.sources.
 Screening: inactive or flagged candidates never rank; in the preliminary round neither do
-those with fewer verified ratings than the campaign's minimum. The composite and its
+those with fewer verified customers (one counted rating each, see sources) than the
+campaign's minimum. The composite and its
 tie-break (customer score) are scoring.composite's.
 """
 
@@ -40,7 +41,7 @@ def screening_reason(
     if employee.disciplinary_flag:
         return _("disciplinary flag")
     if stage is CampaignStage.PRELIMINARY and count < campaign.min_ratings:
-        return _("%(count)d of %(min)d verified ratings", count=count, min=campaign.min_ratings)
+        return _("%(count)d of %(min)d verified customers", count=count, min=campaign.min_ratings)
     return ""
 
 

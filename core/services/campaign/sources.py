@@ -1,9 +1,16 @@
 """The evaluation sources of a campaign stage, each normalised to 0..100 (None: missing).
 
 Sources of a stage (the rules; scoring/ does the arithmetic):
-- customer: verified ratings of the campaign's local days in its branches, Bayesian score
-  (prior = mean of those ratings, weight from the score settings) mapped 1..5 -> 0..100;
-  missing without a rating;
+- customer: one vote per customer. Of the verified ratings of the campaign's local days in
+  its branches, each verified customer (Rating.customer_hash) counts once per candidate
+  over the whole campaign: their latest verified rating of that candidate (by
+  verification time, then id). The once-only rule of ratings is per award period, so a
+  customer may have rated the candidate in each month of the campaign; the selection plan
+  says each customer votes once, and the latest rating is their current view of the
+  service being judged now. A verified rating without a customer hash (none is verified
+  without one; only hand-made rows) counts as its own customer. Offline votes, when they
+  come, must share this rule. Bayesian score (prior = mean of the counted ratings, weight
+  from the score settings) mapped 1..5 -> 0..100; missing without a rating;
 - colleagues: the round's votes as a share of the top count among the candidates of the
   same branch; missing while fewer than `vote_threshold` colleagues of that branch have
   voted (the count is not shown then, so it does not count either);
@@ -17,7 +24,7 @@ Missing sources count 0 and are flagged; ties fall to the customer score.
 import math
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.extensions import db
 from core.models import (
@@ -33,24 +40,55 @@ from core.models import (
     SupervisorEvaluation,
     VoteTally,
 )
-from core.services.periods import counted_between, days_window
+from core.services.periods import COUNTED_AT, counted_between, days_window
 from core.services.points.rules import score_settings
 from scoring.composite import panel_score, ten_point_to_100, votes_to_100
 from scoring.scores import bayesian_score, normalise_score, period_mean
 
 
-def customer_totals(campaign: Campaign) -> dict[int, tuple[int, float]]:
-    """(count, score sum) of verified ratings in the campaign's dates, per employee."""
+def counted_ratings(campaign: Campaign):
+    """Subquery (rating id, employee id, score): the one counted rating per customer and candidate.
+
+    The customer's latest verified rating of the candidate in the campaign's days and
+    branches (see the module docstring for why).
+    """
     start, end = days_window(campaign.starts_on, campaign.ends_on)
-    score = func.coalesce(Rating.score, Rating.overall)
-    query = (
-        select(Rating.employee_id, func.count(), func.sum(score))
+    # A rating without a customer hash is its own customer: partitioned by its id too.
+    own = case((Rating.customer_hash.is_(None), Rating.id), else_=None)
+    place = (
+        func.row_number()
+        .over(
+            partition_by=(Rating.employee_id, Rating.customer_hash, own),
+            order_by=(COUNTED_AT.desc(), Rating.id.desc()),
+        )
+        .label("place")
+    )
+    ranked = (
+        select(
+            Rating.id.label("rating_id"),
+            Rating.employee_id.label("employee_id"),
+            func.coalesce(Rating.score, Rating.overall).label("score"),
+            place,
+        )
         .where(
             Rating.status == RatingStatus.VERIFIED,
             Rating.branch_id.in_(sorted(campaign.branch_ids)),
             counted_between(start, end),
         )
-        .group_by(Rating.employee_id)
+        .subquery()
+    )
+    return (
+        select(ranked.c.rating_id, ranked.c.employee_id, ranked.c.score)
+        .where(ranked.c.place == 1)
+        .subquery()
+    )
+
+
+def customer_totals(campaign: Campaign) -> dict[int, tuple[int, float]]:
+    """(customers, score sum) per employee: one counted rating per verified customer."""
+    counted = counted_ratings(campaign)
+    query = select(counted.c.employee_id, func.count(), func.sum(counted.c.score)).group_by(
+        counted.c.employee_id
     )
     return {row[0]: (int(row[1]), float(row[2])) for row in db.session.execute(query)}
 
