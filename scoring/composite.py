@@ -1,7 +1,9 @@
 """Staged "Service Star" selection: weighted composite of several sources.
 
 Every source is first normalised to 0..100; a stage's weights (percent,
-summing to 100) then combine them into one total per candidate.
+summing to 100) then combine them into one total per candidate. A source an
+admin waived for one candidate drops out of that candidate's total, and the
+candidate's other weights are scaled up to 100 (rescale_weights).
 """
 
 import math
@@ -24,13 +26,18 @@ PANEL_TRIM_FROM = 5
 
 @dataclass(frozen=True)
 class CompositeLine:
-    """One source's share of a total: raw * weight / 100, a missing raw counting 0."""
+    """One source's share of a total: raw * weight / 100, a missing raw counting 0.
+
+    `weight` is the one applied (scaled up when another source was waived); a waived
+    source has weight 0, no raw and no contribution, and is not missing.
+    """
 
     source: str
     weight: float
     raw: float | None
     contribution: float
     missing: bool
+    waived: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,27 +112,57 @@ def votes_to_100(votes: int, max_votes: int) -> float:
     return votes / max_votes * 100 if max_votes else 0.0
 
 
+def rescale_weights(weights: Mapping[str, int | float], waived: Iterable[str]) -> dict[str, float]:
+    """The weights of the sources not waived, scaled up so that they total 100.
+
+    `weights` must pass validate_weights; waived sources must be known sources
+    (ValueError otherwise), and those without a weight are ignored. Each kept
+    weight becomes weight * 100 / (sum of the kept weights), unrounded, in
+    SOURCES order: 40/20/20/20 with the second 20 waived gives 50/25/25. With no
+    weighted source waived, the weights come back unchanged (as floats).
+    ValueError when the kept weights total 0 (nothing would be left to rank by).
+    """
+    checked = validate_weights(weights)
+    waived = set(waived)
+    _check_sources(waived)
+    if not waived & set(checked):
+        return {source: float(weight) for source, weight in checked.items()}
+    kept = {source: weight for source, weight in checked.items() if source not in waived}
+    kept_total = sum(kept.values())
+    if kept_total <= 0:
+        raise ValueError("every weighted source is waived; nothing is left to rank by")
+    return {source: weight * 100 / kept_total for source, weight in kept.items()}
+
+
 def composite(
     candidate_id: int,
     name: str,
     normalised: Mapping[str, float | None],
     weights: Mapping[str, int | float],
+    waived: Iterable[str] = (),
 ) -> CompositeResult:
     """Weighted total of a candidate's normalised (0..100) source scores.
 
-    `weights` must pass validate_weights. A weighted source that is None or
-    absent counts as 0 and its line is flagged missing; sources without a
-    weight are ignored. contribution = raw * weight / 100, kept unrounded;
-    the total is their sum rounded to 2 decimals. `customer` (0 when missing)
-    is kept for tie-breaks.
+    `weights` must pass validate_weights. Waived sources are left out and the
+    other weights scaled up to 100 (rescale_weights); a waived line shows
+    weight 0 and ignores any raw score. A weighted source that is None or
+    absent (and not waived) counts as 0 and its line is flagged missing;
+    sources without a weight are ignored. contribution = raw * weight / 100,
+    kept unrounded; the total is their sum rounded to 2 decimals. `customer`
+    (0 when missing) is kept for tie-breaks.
     """
     checked = validate_weights(weights)
+    applied = rescale_weights(checked, waived)
     _check_sources(normalised)
     for source, raw in normalised.items():
         if raw is not None:
             _check_percent(f"score of {source}", raw)
     lines = []
-    for source, weight in checked.items():
+    for source in checked:
+        if source not in applied:
+            lines.append(CompositeLine(source, 0.0, None, 0.0, missing=False, waived=True))
+            continue
+        weight = applied[source]
         raw = normalised.get(source)
         raw = None if raw is None else float(raw)
         contribution = (raw or 0.0) * weight / 100
