@@ -29,8 +29,10 @@ from core.models import Branch, Employee
 from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices
 from core.services.people.cards import card_url
+from core.services.people.employee_identities import contact_choices
 from core.services.people.employee_profile import update_employee
 from core.services.people.employees import (
+    CONTACT_COLUMNS,
     CSV_COLUMNS,
     add_employee,
     decode_csv,
@@ -108,6 +110,8 @@ def employee_new():
                 form.title.data or "",
                 form.staff_no.data or "",
                 actor=current_user,
+                emails=form.emails.data or "",
+                phones=form.phones.data or "",
             ),
             lambda employee: _("Employee %(name)s added.", name=employee.display_name),
             form=form,
@@ -131,6 +135,7 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
         "admin/employees/detail.html",
         employee=employee,
         card_url=card_url(employee),
+        contacts=[hint for _hash, hint in contact_choices(employee)],
         button=EmptyForm(),
         photo_form=photo_form or PhotoForm(),
         link_form=link_form or SendLinkForm(),
@@ -142,8 +147,9 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
 def employee_edit(employee_id: int):
     """Change an employee's branch, name, title or staff number."""
     employee = get_visible_or_404(Employee, employee_id)
-    form = EmployeeForm(obj=employee)
+    form = EmployeeForm(obj=employee, emails=None, phones=None)
     form.branch_id.choices = to_choices(branch_choices(visible_branch_ids(), True))
+    form.remove_contacts.choices = to_choices(contact_choices(employee))
     if form.validate_on_submit() and attempt(
         lambda: update_employee(
             employee,
@@ -152,6 +158,9 @@ def employee_edit(employee_id: int):
             form.title.data or "",
             form.staff_no.data or "",
             current_user,
+            emails=form.emails.data or "",
+            phones=form.phones.data or "",
+            remove=form.remove_contacts.data or (),
         ),
         _("Employee saved."),
         form=form,
@@ -198,4 +207,5 @@ def employee_import():
         failed=bool(problems),
         problems=problems,
         columns=CSV_COLUMNS,
+        contact_columns=CONTACT_COLUMNS,
     )

@@ -18,6 +18,7 @@ from core.services.ratings.moderation import (
     InboxFilter,
     confirm_surprise,
     decline_surprise,
+    given_with_staff_contact,
     hide_disputed_rating,
     hide_rating,
     inbox,
@@ -57,6 +58,7 @@ def _inbox_filter(form: FeedbackFilterForm) -> InboxFilter:
         with_comment=form.comment.data,
         surprise=form.surprise.data or "",
         suspicious=form.suspicious.data,
+        staff_contact=form.staff_contact.data,
         hidden=form.hidden.data,
     )
 
@@ -67,11 +69,11 @@ def feedback_list():
     """The feedback inbox: ratings of the user's branches, filtered and paged."""
     form = _filter_form()
     chosen = _inbox_filter(form) if form.validate() else InboxFilter()
-    query, flagged = inbox(chosen, visible_branch_ids())
+    query, flags = inbox(chosen, visible_branch_ids())
     return form_page(
         "admin/feedback/list.html",
         form,
-        flagged=flagged,
+        flags=flags,
         dims=dimension_labels(),
         **paged(query, PER_PAGE),
     )
@@ -174,6 +176,7 @@ def _detail_page(rating: Rating, form: ReasonForm, status: int = 200):
         "admin/feedback/detail.html",
         rating=rating,
         employee=employee,
+        staff_contact=given_with_staff_contact(rating),
         form=form,
         button=EmptyForm(),
         dims=dimension_labels(),

@@ -72,6 +72,14 @@ class EmployeeForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[InputRequired(), Length(max=80)])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=80)])
     staff_no = StringField(_l("Staff number"), validators=[Optional(), Length(max=40)])
+    # The employee's own contacts: a customer using one of them is refused on every card.
+    emails = TextAreaField(
+        _l("Work email addresses (one per line)"), validators=[Optional(), Length(max=3000)]
+    )
+    phones = TextAreaField(
+        _l("Mobile numbers (one per line)"), validators=[Optional(), Length(max=600)]
+    )
+    remove_contacts = MultiCheckboxField(_l("Remove"), choices=[], validate_choice=False)
 
 
 class EmployeeFilterForm(FilterForm):
@@ -133,6 +141,7 @@ class FeedbackFilterForm(FilterForm):
     comment = BooleanField(_l("With a comment"))
     surprise = SelectField(_l("Surprise"), choices=SURPRISE_CHOICES, default="")
     suspicious = BooleanField(_l("Suspicious only"))
+    staff_contact = BooleanField(_l("Given with a staff contact only"))
     hidden = BooleanField(_l("Hidden ratings"))
 
 

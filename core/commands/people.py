@@ -77,12 +77,22 @@ def _employee(employee_id: int) -> Employee:
     is_flag=True,
     help="Create the branch when it does not exist.",
 )
+@click.option(
+    "--email", "emails", multiple=True, help="The employee's own work email (repeatable)."
+)
+@click.option("--phone", "phones", multiple=True, help="The employee's own mobile (repeatable).")
 @with_appcontext
 @in_default_locale
 def employees_add(
-    branch_name: str, display_name: str, title: str, staff_no: str, create_missing_branch: bool
+    branch_name: str,
+    display_name: str,
+    title: str,
+    staff_no: str,
+    create_missing_branch: bool,
+    emails: tuple[str, ...],
+    phones: tuple[str, ...],
 ) -> None:
-    """Add one employee and print their card URL."""
+    """Add one employee (with their own contacts, which may never rate) and print the card URL."""
     try:
         branch = branch_named(branch_name)
         if branch is None and create_missing_branch:
@@ -91,7 +101,14 @@ def employees_add(
             raise click.ClickException(
                 f"There is no branch named {branch_name.strip()}; add --create-branch to create it."
             )
-        employee = add_employee(branch.id, display_name, title=title, staff_no=staff_no)
+        employee = add_employee(
+            branch.id,
+            display_name,
+            title=title,
+            staff_no=staff_no,
+            emails="\n".join(emails),
+            phones="\n".join(phones),
+        )
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Employee {employee.id} {employee.display_name}: {card_url(employee)}")
@@ -107,7 +124,8 @@ def employees_add(
 def employees_import(csv_file: Path, create_branches: bool) -> None:
     """Import employees from a CSV file with the header branch,display_name,title,staff_no.
 
-    Every row is checked first: if any row is bad, nothing is imported.
+    Optional columns emails and phones hold the employee's own contacts, several separated
+    by ";". Every row is checked first: if any row is bad, nothing is imported.
     """
     try:
         report = import_employees_csv(decode_csv(csv_file.read_bytes()), create_branches)

@@ -71,12 +71,21 @@ class RetiredCardToken(db.Model):
 
 
 class EmployeeIdentity(db.Model):
-    """An employee's own email or phone as the customer keyed hash: they may not rate themselves."""
+    """An employee's own email or phone as the customer keyed hash: it never rates as a customer.
+
+    The unique index gives each contact to one employee at most, even under concurrent edits.
+    """
 
     employee_id: Mapped[int] = mapped_column(
         ForeignKey("employee.id", ondelete="CASCADE"), primary_key=True
     )
-    identity_hash: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    identity_hash: Mapped[str] = mapped_column(
+        String(64), primary_key=True, index=True, unique=True
+    )
+    # "email" or "phone", as in core.services.ratings.identity.identity_hash.
+    kind: Mapped[str] = mapped_column(String(10), default="")
+    # A masked form for showing it back ("a•••@example.com", "+86 •••• 5678"); never the value.
+    hint: Mapped[str] = mapped_column(String(80), default="")
 
     employee: Mapped[Employee] = relationship(back_populates="identities")
 

@@ -7,9 +7,10 @@ from werkzeug.security import check_password_hash
 
 from core.demo.seed import DEMO_ADMIN_EMAIL, DEMO_PEOPLE
 from core.extensions import db
-from core.models import Branch, Employee, RetiredCardToken, Role, User
+from core.models import Branch, Employee, EmployeeIdentity, RetiredCardToken, Role, User
 from core.services.people.cards import card_url
 from core.services.people.employees import employee_for_secret
+from core.services.ratings.identity import add_employee_identity, identity_hash
 from tests.factories import make_branch, make_employee
 
 HEADER = "branch,display_name,title,staff_no\n"
@@ -205,3 +206,68 @@ def test_seed_demo_twice_does_not_double_anything(runner):
     assert result.exit_code == 0, result.output
     assert "password unchanged" in result.output
     assert _demo_rows() == (2, 6, 1)
+
+
+def _contact_hashes() -> set[str]:
+    return set(db.session.scalars(select(EmployeeIdentity.identity_hash)))
+
+
+def test_employees_add_records_own_contacts_as_hashes(runner):
+    make_branch(name="Riverside")
+    db.session.commit()
+    result = runner.invoke(
+        args=["employees", "add", "--branch", "Riverside", "--name", "Li Lei",
+              "--email", "li@example.com", "--phone", "138 1234 5678", "--phone", "13912345678"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _contact_hashes() == {
+        identity_hash("email", "li@example.com"),
+        identity_hash("phone", "+8613812345678"),
+        identity_hash("phone", "+8613912345678"),
+    }
+
+
+def test_employees_add_refuses_an_invalid_phone(runner):
+    make_branch(name="Riverside")
+    db.session.commit()
+    result = runner.invoke(
+        args=["employees", "add", "--branch", "Riverside", "--name", "Li Lei", "--phone", "12345"]
+    )
+    assert result.exit_code == 1
+    assert "12345: Enter a valid mobile number." in result.output
+    assert _count(Employee) == 0
+
+
+def test_employees_import_reads_contact_columns(runner, tmp_path):
+    make_branch(name="Riverside")
+    db.session.commit()
+    text = (
+        "branch,display_name,title,staff_no,emails,phones\n"
+        "Riverside,Li Lei,,,li@example.com;lei@example.com,13812345678\n"
+        "Riverside,Wang Fang,,,,\n"
+    )
+    result = runner.invoke(args=["employees", "import", _write(tmp_path, text)])
+    assert result.exit_code == 0, result.output
+    assert _contact_hashes() == {
+        identity_hash("email", "li@example.com"),
+        identity_hash("email", "lei@example.com"),
+        identity_hash("phone", "+8613812345678"),
+    }
+
+
+def test_employees_import_refuses_bad_and_shared_contacts(runner, tmp_path):
+    other = make_employee(branch=make_branch(name="Riverside"))
+    add_employee_identity(other, "email", "taken@example.com")
+    db.session.commit()
+    text = (
+        "branch,display_name,title,staff_no,emails,phones\n"
+        "Riverside,Li Lei,,,,12345\n"
+        "Riverside,Wang Fang,,,taken@example.com,13812345678\n"
+        "Riverside,Zhao Min,,,,+86 138 1234 5678\n"
+    )
+    result = runner.invoke(args=["employees", "import", _write(tmp_path, text)])
+    assert result.exit_code == 1
+    assert "Line 2: 12345: Enter a valid mobile number." in result.output
+    assert "Line 3: t•••@example.com already belongs to another employee." in result.output
+    assert "Line 4: +86 •••• 5678 is already on line 3." in result.output
+    assert _count(Employee) == 1

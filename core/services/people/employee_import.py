@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Branch, Employee, User
+from core.models import Branch, Employee, EmployeeIdentity, User
 from core.services.audit import record_audit
 from core.services.people.employee_checks import (
     BRANCH_NAME_MAX,
@@ -20,9 +20,18 @@ from core.services.people.employee_checks import (
     find_existing_employee,
     flush_refusing_duplicates,
 )
+from core.services.people.employee_identities import (
+    contact_hints,
+    contact_problems,
+    taken_contact,
+    taken_message,
+)
 from core.services.tokens import card_token
 
 CSV_COLUMNS = ("branch", "display_name", "title", "staff_no")
+# Optional: the employee's own work emails and mobiles, several separated by ";".
+CONTACT_COLUMNS = ("emails", "phones")
+IMPORT_COLUMNS = CSV_COLUMNS + CONTACT_COLUMNS
 CSV_REQUIRED = ("branch", "display_name")
 
 
@@ -55,6 +64,9 @@ class _Row:
     display_name: str
     title: str
     staff_no: str
+    emails: str = ""
+    phones: str = ""
+    contacts: list[EmployeeIdentity] = field(default_factory=list)
 
     @property
     def branch_key(self) -> str:
@@ -73,7 +85,7 @@ def _read_rows(text: str, report: ImportReport) -> list[_Row]:
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = [clean(name).lower() for name in reader.fieldnames or []]
     missing = [name for name in CSV_REQUIRED if name not in header]
-    unknown = [name for name in header if name not in CSV_COLUMNS]
+    unknown = [name for name in header if name not in IMPORT_COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
         expected = ",".join(CSV_COLUMNS)
         report.problems.append(
@@ -90,7 +102,7 @@ def _read_rows(text: str, report: ImportReport) -> list[_Row]:
                 ImportProblem(reader.line_num, _("This row has too many values."))
             )
             continue
-        values = {name: clean(record.get(name)) for name in CSV_COLUMNS}
+        values = {name: clean(record.get(name)) for name in IMPORT_COLUMNS}
         if any(values.values()):
             rows.append(_Row(reader.line_num, **values))
     if not rows and not report.problems:
@@ -142,10 +154,30 @@ class _SeenRows:
         return (row.branch_key, row.display_name.lower())
 
 
+def _contact_problems(row: _Row, contact_lines: dict[str, int]) -> list[str]:
+    """The row's unusable contacts, and those of another row or employee; keeps the good ones."""
+    problems = []
+    for kind, text in (("email", row.emails), ("phone", row.phones)):
+        identities, kind_problems = contact_problems(kind, text)
+        problems.extend(kind_problems)
+        row.contacts.extend(identities)
+    for identity in row.contacts:
+        earlier = contact_lines.setdefault(identity.identity_hash, row.line)
+        if earlier != row.line:
+            problems.append(
+                _("%(contact)s is already on line %(line)d.", contact=identity.hint, line=earlier)
+            )
+    taken = taken_contact(sorted({i.identity_hash for i in row.contacts}), None)
+    if taken is not None:
+        problems.append(taken_message(taken.hint))
+    return problems
+
+
 def _check_rows(rows: list[_Row], create_branches: bool, report: ImportReport) -> dict[str, Branch]:
     """Report every bad row; return the existing branches the rows name."""
     branches: dict[str, Branch | None] = {}
     seen = _SeenRows()
+    contact_lines: dict[str, int] = {}
     for row in rows:
         problems = check_employee_fields(row.display_name, row.title, row.staff_no)
         problems.append(_branch_problem(row, branches, create_branches))
@@ -157,6 +189,7 @@ def _check_rows(rows: list[_Row], create_branches: bool, report: ImportReport) -
         if branch is not None and row.display_name:
             existing = find_existing_employee(branch.id, row.display_name, row.staff_no)
             problems.append(existing and duplicate_message(existing))
+        problems.extend(_contact_problems(row, contact_lines))
         report.problems.extend(ImportProblem(row.line, m) for m in problems if m)
     return {name: branch for name, branch in branches.items() if branch is not None}
 
@@ -164,7 +197,7 @@ def _check_rows(rows: list[_Row], create_branches: bool, report: ImportReport) -
 def import_employees_csv(
     text: str, create_branches: bool = False, actor: User | None = None
 ) -> ImportReport:
-    """Import employees from CSV (branch,display_name,title,staff_no), all rows or none.
+    """Import employees from CSV (branch,display_name,title,staff_no[,emails,phones]), all or none.
 
     Every row is checked first; any problem (each reported with its line number)
     means nothing is written. Missing branches are created only when asked to.
@@ -187,6 +220,7 @@ def import_employees_csv(
             title=row.title,
             staff_no=row.staff_no or None,
             card_token=card_token(),
+            identities=row.contacts,
         )
         db.session.add(employee)
         report.employees.append(employee)
@@ -195,7 +229,11 @@ def import_employees_csv(
         "employee.import",
         "employee",
         None,
-        after={"employees": [e.id for e in report.employees], "branches": report.branches_created},
+        after={
+            "employees": [e.id for e in report.employees],
+            "branches": report.branches_created,
+            "contacts": {str(e.id): contact_hints(e) for e in report.employees if e.identities},
+        },
         user=actor,
     )
     db.session.commit()

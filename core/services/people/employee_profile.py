@@ -1,5 +1,7 @@
 """Editing an employee's details and photo (adding, cards and links: the employees module)."""
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 
 from core.database import begin_write
@@ -7,7 +9,13 @@ from core.extensions import db
 from core.models import Employee, User
 from core.services.audit import record_audit, snapshot
 from core.services.messaging.mail import send_mail
-from core.services.people.employee_checks import checked_employee_fields
+from core.services.people.employee_checks import checked_employee_fields, flush_refusing_duplicates
+from core.services.people.employee_identities import (
+    apply_contacts,
+    contact_hints,
+    parse_contacts,
+    refuse_taken,
+)
 from core.services.people.employees import (
     EMPLOYEE_FIELDS,
     issue_private_link,
@@ -16,17 +24,33 @@ from core.services.people.photos import delete_photo, reencode_photo, store_phot
 
 
 def update_employee(
-    employee: Employee, branch_id: int, display_name: str, title: str, staff_no: str, actor: User
+    employee: Employee,
+    branch_id: int,
+    display_name: str,
+    title: str,
+    staff_no: str,
+    actor: User,
+    emails: str = "",
+    phones: str = "",
+    remove: Iterable[str] = (),
 ) -> Employee:
-    """Change an employee's branch, name, title or staff number; commits."""
+    """Change an employee's branch, name, title or staff number, and add or remove contacts.
+
+    `emails`, `phones`: contacts to add, one per line; `remove`: hashes of contacts to drop.
+    Commits.
+    """
+    contacts = parse_contacts(emails, phones, remove)
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, display_name, title, staff_no, editing=employee
     )
-    before = snapshot(employee, EMPLOYEE_FIELDS)
+    refuse_taken(contacts, employee.id)
+    before = {**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)}
+    apply_contacts(employee, contacts)
     employee.branch_id = branch.id
     employee.display_name, employee.title, employee.staff_no = display_name, title, staff_no or None
-    record_audit("employee.update", "employee", employee.id, before,
-                 snapshot(employee, EMPLOYEE_FIELDS), user=actor)  # fmt: skip
+    flush_refusing_duplicates()
+    after = {**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)}
+    record_audit("employee.update", "employee", employee.id, before, after, user=actor)
     db.session.commit()
     return employee
 

@@ -24,7 +24,14 @@ from core.services.people.employee_checks import (  # noqa: F401  (re-exported)
     find_existing_employee,
     flush_refusing_duplicates,
 )
+from core.services.people.employee_identities import (
+    apply_contacts,
+    contact_hints,
+    parse_contacts,
+    refuse_taken,
+)
 from core.services.people.employee_import import (  # noqa: F401  (re-exported)
+    CONTACT_COLUMNS,
     CSV_COLUMNS,
     ImportProblem,
     ImportReport,
@@ -43,11 +50,18 @@ def add_employee(
     title: str = "",
     staff_no: str | None = None,
     actor: User | None = None,
+    emails: str = "",
+    phones: str = "",
 ) -> Employee:
-    """Add an employee with a fresh card token, refusing duplicates."""
+    """Add an employee with a fresh card token and their own contacts, refusing duplicates.
+
+    `emails` and `phones`: the employee's work emails and mobiles, one per line (or ";").
+    """
+    contacts = parse_contacts(emails, phones)
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, display_name, title, staff_no
     )
+    refuse_taken(contacts, None)
     employee = Employee(
         branch=branch,
         display_name=display_name,
@@ -55,13 +69,14 @@ def add_employee(
         staff_no=staff_no or None,
         card_token=card_token(),
     )
+    apply_contacts(employee, contacts)
     db.session.add(employee)
     flush_refusing_duplicates()
     record_audit(
         "employee.add",
         "employee",
         employee.id,
-        after=snapshot(employee, EMPLOYEE_FIELDS),
+        after={**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)},
         user=actor,
     )
     db.session.commit()

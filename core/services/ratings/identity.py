@@ -19,6 +19,8 @@ from core.services import DomainError
 
 EMAIL_MAX = 254
 PHONE_INPUT_MAX = 40
+# A masked email keeps at most this much of its domain (the hint column holds 80).
+HINT_DOMAIN_MAX = 60
 # Characters that would split an email header or hide a second address.
 FORBIDDEN_IN_EMAIL = set("\r\n\0,;<>\"'")
 
@@ -91,12 +93,30 @@ def contact_identity(kind: str, raw_value: str) -> tuple[str, str]:
     return normalised, identity_hash(kind, normalised)
 
 
+def masked_hint(kind: str, normalised: str) -> str:
+    """A contact shown back without giving it away: "a•••@example.com", "+86 •••• 5678"."""
+    if kind == "email":
+        local, domain = normalised.rsplit("@", 1)
+        if len(domain) > HINT_DOMAIN_MAX:
+            domain = "…" + domain[-(HINT_DOMAIN_MAX - 1) :]
+        return f"{local[0]}•••@{domain}"
+    number = phonenumbers.parse(normalised)
+    return f"+{number.country_code} •••• {normalised[-4:]}"
+
+
+def employee_identity(kind: str, raw_value: str) -> EmployeeIdentity:
+    """An unsaved EmployeeIdentity for a contact (its hash and masked hint); InvalidContact."""
+    normalised, hashed = contact_identity(kind, raw_value)
+    return EmployeeIdentity(identity_hash=hashed, kind=kind, hint=masked_hint(kind, normalised))
+
+
 def add_employee_identity(employee, kind: str, raw_value: str) -> str:
     """Record an employee's own email or phone as its keyed hash (no commit).
 
-    The customer flow then refuses that contact on this employee's card. Returns the hash.
+    The customer flow then refuses that contact on every card. Returns the hash.
     """
-    _contact, hashed = contact_identity(kind, raw_value)
-    if db.session.get(EmployeeIdentity, (employee.id, hashed)) is None:
-        db.session.add(EmployeeIdentity(employee_id=employee.id, identity_hash=hashed))
-    return hashed
+    identity = employee_identity(kind, raw_value)
+    if db.session.get(EmployeeIdentity, (employee.id, identity.identity_hash)) is None:
+        identity.employee_id = employee.id
+        db.session.add(identity)
+    return identity.identity_hash

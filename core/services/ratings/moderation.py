@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import DisputeStatus, Rating, RatingStatus, SurpriseStatus, User
+from core.models import DisputeStatus, EmployeeIdentity, Rating, RatingStatus, SurpriseStatus, User
 from core.services import DomainError
 from core.services.audit import record_audit
 from core.services.points.ledger import award_surprise_bonus, reject_surprise, reverse_rating
@@ -34,7 +34,17 @@ class InboxFilter:
     with_comment: bool = False
     surprise: str = ""
     suspicious: bool = False
+    staff_contact: bool = False
     hidden: bool = False
+
+
+@dataclass(frozen=True)
+class InboxFlags:
+    """Ids of the inbox's ratings that deserve a second look, by reason."""
+
+    bursts: set[int]
+    # Verified with a contact that is (now) an employee's: given before it was recorded.
+    staff_contact: set[int]
 
 
 def _scope(filters: InboxFilter, visible_branches: set[int] | None) -> list:
@@ -51,10 +61,21 @@ def _scope(filters: InboxFilter, visible_branches: set[int] | None) -> list:
     return conditions
 
 
+def staff_contact_rating_ids(conditions) -> set[int]:
+    """Ids of the verified or hidden ratings matching `conditions` given with a staff contact."""
+    staff = select(EmployeeIdentity.identity_hash)
+    query = select(Rating.id).where(
+        Rating.status.in_([RatingStatus.VERIFIED, RatingStatus.HIDDEN]),
+        Rating.customer_hash.in_(staff),
+        *conditions,
+    )
+    return set(db.session.scalars(query))
+
+
 def inbox(filters: InboxFilter, visible_branches: set[int] | None):
-    """The inbox query (verified, or hidden, ratings; never pending) and the flagged ids."""
+    """The inbox query (verified, or hidden, ratings; never pending) and its InboxFlags."""
     scope = _scope(filters, visible_branches)
-    flagged = suspicious_rating_ids(scope)
+    flags = InboxFlags(suspicious_rating_ids(scope), staff_contact_rating_ids(scope))
     status = RatingStatus.HIDDEN if filters.hidden else RatingStatus.VERIFIED
     query = select(Rating).where(Rating.status == status, *scope)
     if filters.stars:
@@ -64,12 +85,19 @@ def inbox(filters: InboxFilter, visible_branches: set[int] | None):
     if filters.surprise:
         query = query.where(Rating.surprise_status == SurpriseStatus(filters.surprise))
     if filters.suspicious:
-        query = query.where(Rating.id.in_(sorted(flagged) or [0]))
+        query = query.where(Rating.id.in_(sorted(flags.bursts) or [0]))
+    if filters.staff_contact:
+        query = query.where(Rating.id.in_(sorted(flags.staff_contact) or [0]))
     # The inbox shows each rating's employee, branch and stars: load them with the page.
     query = query.options(
         selectinload(Rating.employee), selectinload(Rating.branch), selectinload(Rating.stars)
     ).order_by(Rating.created_at.desc(), Rating.id.desc())
-    return query, flagged
+    return query, flags
+
+
+def given_with_staff_contact(rating: Rating) -> bool:
+    """Whether the rating was verified with a contact that is (now) an employee's."""
+    return bool(rating.customer_hash) and bool(staff_contact_rating_ids([Rating.id == rating.id]))
 
 
 def open_surprise_claims(visible_branches: set[int] | None):

@@ -39,6 +39,10 @@ ALREADY_RATED = {
     "year": _l("You have already rated %(name)s this year. Thank you!"),
     "week": _l("You have already rated %(name)s this week. Thank you!"),
 }
+STAFF_CONTACT_REFUSAL = _l(
+    "This email address or phone number is registered to a member of staff, and staff "
+    "cannot rate employees as customers. Thank you for understanding."
+)
 
 
 class AlreadyRated(DomainError):
@@ -51,7 +55,7 @@ class AlreadyRated(DomainError):
 
 
 class SelfRating(DomainError):
-    """An employee tried to rate themselves."""
+    """The contact belongs to an employee: staff do not rate employees as customers."""
 
 
 class RatingClosed(DomainError):
@@ -183,10 +187,16 @@ def _known_contact(customer_hash: str) -> str | None:
 
 
 def check_can_rate(employee: Employee, customer_hash: str) -> None:
-    """SelfRating or AlreadyRated when this customer may not rate the employee now."""
-    own = db.session.get(EmployeeIdentity, (employee.id, customer_hash))
-    if own is not None:
-        raise SelfRating(_l("You cannot rate yourself. Ask a customer to scan your card."))
+    """SelfRating or AlreadyRated when this customer may not rate the employee now.
+
+    A contact of any employee never rates as a customer (one lookup on the unique index);
+    the refusal reads the same whichever employee's contact it is.
+    """
+    staff = db.session.scalar(
+        select(EmployeeIdentity.employee_id).where(EmployeeIdentity.identity_hash == customer_hash)
+    )
+    if staff is not None:
+        raise SelfRating(STAFF_CONTACT_REFUSAL)
     claim = db.session.get(RatingClaim, (customer_hash, employee.id, current_period_key()))
     if claim is not None:
         raise AlreadyRated(employee)
