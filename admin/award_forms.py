@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 
 class AwardPeriodForm(FlaskForm):
@@ -19,3 +19,20 @@ class AwardPeriodForm(FlaskForm):
 class WinnerForm(FlaskForm):
     employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
     citation = TextAreaField(_l("Citation"), validators=[InputRequired(), Length(max=1000)])
+    override_reason = TextAreaField(
+        _l("Reason to pick a candidate who is not eligible"),
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class QuotaForm(FlaskForm):
+    winner_quota = IntegerField(
+        _l("Winners allowed"), validators=[InputRequired(), NumberRange(min=1, max=50)]
+    )
+
+
+class PublishForm(FlaskForm):
+    early = BooleanField(_l("Publish early (the period is still running)"))
+    early_reason = TextAreaField(
+        _l("Reason to publish early"), validators=[Optional(), Length(max=500)]
+    )

@@ -3,10 +3,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from admin import bp
 from admin.access import admin_required
-from admin.award_forms import AwardPeriodForm, WinnerForm
+from admin.award_forms import AwardPeriodForm, PublishForm, QuotaForm, WinnerForm
 from admin.forms import EmptyForm, ReasonForm
 from admin.pages import form_page
 from core.actions import attempt
@@ -14,12 +15,13 @@ from core.extensions import db
 from core.models import AwardCategory, AwardPeriod, AwardWinner, Employee
 from core.services.awards.candidates import candidates
 from core.services.awards.certificates import award_winner_certificate
+from core.services.awards.publishing import is_running, publish_period
 from core.services.awards.winners import (
     add_winner,
     create_period,
     latest_snapshot,
-    publish_period,
     remove_winner,
+    set_quota,
     withdraw_period,
 )
 
@@ -57,22 +59,29 @@ def _winner_form(category: AwardCategory, listed) -> WinnerForm:
     return form
 
 
-def _detail(period: AwardPeriod, failed: tuple[int, WinnerForm] | None = None, status=200):
+def _detail(period: AwardPeriod, failed: FlaskForm | None = None, status=200):
+    """The period page; `failed` is a submitted form to show again with its errors."""
     sections = []
     for category in period.categories:
         listed = candidates(category)[:SHOWN_CANDIDATES]
-        form = _winner_form(category, listed)
-        if failed and failed[0] == category.id:
-            form = failed[1]
-        sections.append((category, listed, form))
+        winner_form = _winner_form(category, listed)
+        quota_form = QuotaForm(prefix=f"q{category.id}", winner_quota=category.winner_quota)
+        sections.append((category, listed, _shown(failed, winner_form), _shown(failed, quota_form)))
     return render_template(
         "admin/awards/detail.html",
         period=period,
+        running=is_running(period),
         sections=sections,
         snapshot=latest_snapshot(period),
         button=EmptyForm(),
+        publish=_shown(failed, PublishForm(prefix="publish")),
         withdraw=ReasonForm(),
     ), status
+
+
+def _shown(failed: FlaskForm | None, form: FlaskForm) -> FlaskForm:
+    """The failed form instead of a fresh one of the same prefix."""
+    return failed if failed is not None and failed._prefix == form._prefix else form
 
 
 @bp.get("/awards/<int:period_id>")
@@ -91,15 +100,41 @@ def award_winner_add(period_id: int, category_id: int):
         abort(404)
     form = _winner_form(category, candidates(category))
     if not form.validate_on_submit():
-        return _detail(category.period, (category.id, form), 400)
+        return _detail(category.period, form, 400)
     employee = db.session.get(Employee, form.employee_id.data)
     if not attempt(
-        lambda: add_winner(category, employee, form.citation.data, current_user),
-        _("Winner added."),
+        lambda: add_winner(
+            category, employee, form.citation.data, current_user, form.override_reason.data
+        ),
+        lambda w: (
+            _("Winner added by override (reason logged).")
+            if w.override_reason
+            else _("Winner added.")
+        ),
         form=form,
         field="citation",
     ):
-        return _detail(category.period, (category.id, form), 409)
+        return _detail(db.get_or_404(AwardPeriod, period_id), form, 409)
+    return redirect(url_for("admin.award_detail", period_id=period_id))
+
+
+@bp.post("/awards/<int:period_id>/categories/<int:category_id>/quota")
+@admin_required
+def award_quota(period_id: int, category_id: int):
+    """Set how many winners a category may have."""
+    category = db.get_or_404(AwardCategory, category_id)
+    if category.period_id != period_id:
+        abort(404)
+    form = QuotaForm(prefix=f"q{category.id}")
+    if not form.validate_on_submit():
+        return _detail(category.period, form, 400)
+    if not attempt(
+        lambda: set_quota(category.id, form.winner_quota.data, current_user),
+        _("Quota saved."),
+        form=form,
+        field="winner_quota",
+    ):
+        return _detail(db.get_or_404(AwardPeriod, period_id), form, 409)
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 
@@ -118,12 +153,17 @@ def award_winner_remove(winner_id: int):
 @admin_required
 def award_publish(period_id: int):
     """Freeze the period's results and show its winners on the wall of fame."""
-    db.get_or_404(AwardPeriod, period_id)
-    if EmptyForm().validate_on_submit():
-        attempt(
-            lambda: publish_period(period_id, current_user),
-            _("Published: the results are frozen and on the wall of fame."),
-        )
+    period = db.get_or_404(AwardPeriod, period_id)
+    form = PublishForm(prefix="publish")
+    if not form.validate_on_submit():
+        return _detail(period, form, 400)
+    early_reason = form.early_reason.data if form.early.data else None
+    if not attempt(
+        lambda: publish_period(period_id, current_user, early_reason),
+        _("Published: the results are frozen and on the wall of fame."),
+        form=form,
+    ):
+        return _detail(db.get_or_404(AwardPeriod, period_id), form, 409)
     return redirect(url_for("admin.award_detail", period_id=period_id))
 
 

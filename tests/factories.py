@@ -127,10 +127,13 @@ def make_award_period(**kw):
 
 def make_published_award(employee=None, citation: str = "Always kind.", **kw):
     """A published award period whose Service Star is `employee`; returns its winner (commits)."""
-    from core.services.awards.winners import add_winner, publish_period
+    from core.services.awards.publishing import publish_period
+    from core.services.awards.winners import add_winner
 
     employee = employee or make_employee()
     period = make_award_period(**kw)
-    winner = add_winner(period.categories[0], employee, citation, None)
+    db.session.commit()
+    # The employee need not have ratings: the factory picks them by override.
+    winner = add_winner(period.categories[0], employee, citation, None, "Picked by the factory")
     publish_period(period.id, None)
     return winner

@@ -6,7 +6,8 @@ from core.extensions import db
 from core.models import AwardPeriod, Employee, Reward, RewardKind
 from core.services import DomainError
 from core.services.awards.candidates import candidates
-from core.services.awards.winners import add_winner, create_period, publish_period
+from core.services.awards.publishing import publish_period
+from core.services.awards.winners import add_winner, create_period
 from core.services.periods import current_period_key, period_days
 from core.services.points.redemptions import request_redemption
 from core.services.points.rewards import RewardFields, create_reward

@@ -36,6 +36,8 @@ class AwardPeriod(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an admin published before the period's last local day was over.
+    early_publish_reason: Mapped[str | None] = mapped_column(String(500))
 
     categories: Mapped[list["AwardCategory"]] = relationship(
         back_populates="period", cascade="all, delete-orphan", order_by="AwardCategory.id"
@@ -46,12 +48,17 @@ class AwardPeriod(db.Model):
 
 
 class AwardCategory(db.Model):
-    __table_args__ = (UniqueConstraint("period_id", "name", name="uq_award_category_name"),)
+    __table_args__ = (
+        UniqueConstraint("period_id", "name", name="uq_award_category_name"),
+        CheckConstraint("winner_quota >= 1", name="ck_award_category_quota_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("award_period.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[CategoryKind] = mapped_column(enum_column(CategoryKind))
+    # How many winners the category may have.
+    winner_quota: Mapped[int] = mapped_column(default=1, server_default="1")
 
     period: Mapped[AwardPeriod] = relationship(back_populates="categories")
     winners: Mapped[list["AwardWinner"]] = relationship(
@@ -74,6 +81,8 @@ class AwardWinner(db.Model):
     citation: Mapped[str] = mapped_column(Text, default="")
     # Printed as a QR code on the certificate; opens the public verification page.
     verification_token: Mapped[str] = mapped_column(String(43), unique=True)
+    # Set when the admin picked an ineligible candidate: why (admins only, never public).
+    override_reason: Mapped[str | None] = mapped_column(String(500))
 
     category: Mapped[AwardCategory] = relationship(back_populates="winners")
     employee: Mapped[Employee] = relationship()

@@ -138,6 +138,7 @@ ROUTE_EXAMPLES = {
     "admin.award_publish": lambda branch: {"period_id": 1},
     "admin.award_withdraw": lambda branch: {"period_id": 1},
     "admin.award_winner_add": lambda branch: {"period_id": 1, "category_id": 1},
+    "admin.award_quota": lambda branch: {"period_id": 1, "category_id": 1},
     "admin.award_winner_remove": lambda branch: {"winner_id": 1},
     "admin.award_certificate": lambda branch: {"winner_id": 1},
     "admin.export_results": lambda branch: {"period_id": 1},

@@ -8,13 +8,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import AuditEntry, AwardPeriod, AwardStatus, Role, SurpriseStatus
 from core.services.awards.candidates import candidates
-from core.services.awards.winners import (
-    AwardError,
-    add_winner,
-    latest_snapshot,
-    publish_period,
-    withdraw_period,
-)
+from core.services.awards.publishing import publish_period
+from core.services.awards.winners import AwardError, add_winner, latest_snapshot, withdraw_period
 from core.services.points.rules import save_points_rules
 from scoring.points import PointsRules
 from tests.factories import (
@@ -130,6 +125,7 @@ def _published_period():
     star = make_employee(display_name="Star Person")
     _rate(star, [5, 5, 4, 5])
     period = make_award_period(name="November")
+    db.session.commit()
     add_winner(_category(period, "service_star"), star, "Always kind.", None)
     publish_period(period.id, admin)
     return db.session.get(AwardPeriod, period.id), star

@@ -1,5 +1,6 @@
 """The public wall of fame and winner photos (verification: test_certificates.py)."""
 
+from core.extensions import db
 from core.services.awards.winners import add_winner, withdraw_period
 from core.services.people.photos import store_photo
 from tests.factories import make_award_period, make_employee, make_published_award
@@ -44,7 +45,9 @@ def test_photo_is_public_only_for_published_winners(client):
     employee = make_employee(photo=store_photo(b"\xff\xd8\xff fake jpeg"))
     other = make_employee(photo=store_photo(b"\xff\xd8\xff other"))
     winner = make_published_award(employee)
-    draft_winner = add_winner(make_award_period().categories[0], other, "Draft", None)
+    category = make_award_period().categories[0]
+    db.session.commit()
+    draft_winner = add_winner(category, other, "Draft", None, "No ratings needed here")
 
     assert _status_of(client, f"/stars/photo/{winner.verification_token}.jpg") == 200
     assert _status_of(client, f"/stars/photo/{draft_winner.verification_token}.jpg") == 404

@@ -6,10 +6,15 @@ the verified ratings given between the period's first and last local day; ties a
 scoring.rankings. Surprise Service Star: the number of confirmed surprise-service claims
 in the period, then the Service Star order for ties (more ratings, name, id). Inactive
 employees are not listed; employees with a disciplinary flag are listed but not ranked.
+
+Eligible to win (the "Eligible" column, and what add_winner checks): ranked, that is
+active, without a disciplinary flag, and with at least SCORE_MIN_COUNT verified ratings
+(Service Star) or at least one confirmed surprise (Surprise Service Star).
 """
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from core.extensions import db
@@ -29,6 +34,26 @@ from scoring.rankings import rank_employees
 from scoring.scores import EmployeeStatsRow, display_score, score_employees
 
 HIGH_STARS = 4
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a ranking rests on besides the ratings: the score settings and who was barred.
+
+    Live rankings take today's settings and employee states (inactive, flagged None);
+    reproducing a published snapshot passes the ones it froze.
+    """
+
+    prior_weight: float
+    min_count: int
+    inactive: frozenset[int] | None = None
+    flagged: frozenset[int] | None = None
+
+
+def live_basis() -> Basis:
+    """Today's score settings, employees as they are now."""
+    settings = score_settings()
+    return Basis(settings.prior_weight, settings.min_count)
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,7 @@ def _rows(period: AwardPeriod):
             func.sum(surprise),
             Branch.name,
             Employee.disciplinary_flag,
+            Employee.active,
         )
         .join(Employee, Employee.id == Rating.employee_id)
         .join(Branch, Branch.id == Employee.branch_id)
@@ -87,7 +113,6 @@ def _rows(period: AwardPeriod):
             Rating.status == RatingStatus.VERIFIED,
             counted_between(start, end),
             Rating.score.is_not(None),
-            Employee.active.is_(True),
         )
         .group_by(
             Employee.id,
@@ -95,20 +120,44 @@ def _rows(period: AwardPeriod):
             Employee.branch_id,
             Branch.name,
             Employee.disciplinary_flag,
+            Employee.active,
         )
     ).all()
 
 
-def candidates(category: AwardCategory) -> list[Candidate]:
+def barred(period: AwardPeriod) -> dict[str, list[int]]:
+    """Ids of the employees rated in the period who are now inactive or flagged."""
+    rows = _rows(period)
+    return {
+        "inactive": sorted(r[0] for r in rows if not r[9]),
+        "flagged": sorted(r[0] for r in rows if r[8]),
+    }
+
+
+def _active_rows(rows, basis: Basis):
+    if basis.inactive is None:
+        return [r for r in rows if r[9]]
+    return [r for r in rows if r[0] not in basis.inactive]
+
+
+def _flagged(rows, basis: Basis) -> set[int]:
+    if basis.flagged is None:
+        return {r[0] for r in rows if r[8]}
+    return set(basis.flagged)
+
+
+def candidates(category: AwardCategory, basis: Basis | None = None) -> list[Candidate]:
     """The category's candidates: ranked ones first (rank 1..n), then the unranked."""
-    rows = _rows(category.period)
-    settings = score_settings()
+    basis = basis or live_basis()
+    all_rows = _rows(category.period)
+    flagged = _flagged(all_rows, basis)
+    rows = _active_rows(all_rows, basis)
     scores = score_employees(
         [EmployeeStatsRow(r[0], r[1], r[2], r[3], float(r[4] or 0), int(r[5] or 0)) for r in rows],
-        settings.prior_weight,
-        settings.min_count,
+        basis.prior_weight,
+        basis.min_count,
     )
-    extra = {r[0]: (int(r[6] or 0), r[7], r[8]) for r in rows}
+    extra = {r[0]: (int(r[6] or 0), r[7], r[0] in flagged) for r in rows}
     if category.kind is CategoryKind.SURPRISE:
         rankable = [
             s for s in scores if extra[s.employee_id][0] > 0 and not extra[s.employee_id][2]
@@ -137,3 +186,23 @@ def candidates(category: AwardCategory) -> list[Candidate]:
     return sorted(
         listed, key=lambda c: (c.rank is None, c.rank or 0, -c.score, c.name, c.employee_id)
     )
+
+
+def ineligibility(
+    category: AwardCategory, employee: Employee, listed: list[Candidate]
+) -> list[str]:
+    """Why the employee may not win the category ([] when eligible); `listed` = candidates()."""
+    found = next((c for c in listed if c.employee_id == employee.id), None)
+    if found is not None and found.eligible:
+        return []
+    reasons = [_("disciplinary flag")] if employee.disciplinary_flag else []
+    if not employee.active:
+        # Inactive employees are not listed, so there is no count to speak of.
+        return [_("not active"), *reasons]
+    min_count = score_settings().min_count
+    if category.kind is CategoryKind.SURPRISE:
+        if not (found and found.surprises):
+            reasons.append(_("no confirmed surprise service in these days"))
+    elif (count := found.count if found else 0) < min_count:
+        reasons.append(_("%(count)d of %(min)d verified ratings", count=count, min=min_count))
+    return reasons

@@ -1,10 +1,7 @@
-"""Award periods: pick winners, publish a frozen snapshot, withdraw it.
+"""Award periods: open one, pick winners within each category's quota, withdraw it.
 
-Publishing stores the results as they are at that moment (ranked candidates with
-scores and counts, winners and citations, the rules in force) in an AwardSnapshot.
-The wall of fame, the certificates and the verification page read only snapshots, so
-later ratings, moderation or rule changes never alter what was published. Withdrawing
-keeps the snapshot (marked withdrawn) and an audit entry; it is final.
+Publishing is core.services.awards.publishing. Withdrawing keeps the snapshot (marked
+withdrawn) and an audit entry; it is final.
 """
 
 import secrets
@@ -28,16 +25,20 @@ from core.models import (
 )
 from core.services import DomainError
 from core.services.audit import record_audit
-from core.services.awards.candidates import candidates
-from core.services.points.rules import current_points_rules, current_weights, score_settings
+from core.services.awards.candidates import candidates, ineligibility
 
-# The snapshot keeps the top of each ranking; enough to show and to explain the winners.
-SNAPSHOT_CANDIDATES = 50
 CITATION_MAX = 1000
+# Written reasons (an override, publishing early): long enough to say something.
+REASON_MIN, REASON_MAX = 3, 500
+QUOTA_MAX = 50
 
 
 class AwardError(DomainError):
-    """The award action does not fit the period's state (message says why)."""
+    """The award action does not fit the period's state; `field` names the form field, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def default_categories() -> list[tuple[str, CategoryKind]]:
@@ -76,34 +77,114 @@ def _require_draft(period: AwardPeriod) -> None:
         raise AwardError(_l("Winners can only change while the period is a draft."))
 
 
+def _locked_category(category_id: int) -> AwardCategory:
+    """The category, its period and winners re-read under the write lock."""
+    begin_write()
+    return db.session.scalars(
+        select(AwardCategory)
+        .where(AwardCategory.id == category_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _checked_override(category: AwardCategory, employee: Employee, reason: str | None):
+    """(ineligibility reasons, override reason or None); refuses an unexplained ineligible."""
+    reasons = ineligibility(category, employee, candidates(category))
+    reason = (reason or "").strip()
+    if not reasons:
+        return [], None
+    if len(reason) < REASON_MIN:
+        raise AwardError(
+            _l(
+                "%(name)s is not eligible (%(why)s). To pick them anyway, write why.",
+                name=employee.display_name,
+                why="; ".join(reasons),
+            ),
+            field="override_reason",
+        )
+    if len(reason) > REASON_MAX:
+        raise AwardError(
+            _l("Write a reason of at most %(n)d characters.", n=REASON_MAX), field="override_reason"
+        )
+    return reasons, reason
+
+
 def add_winner(
-    category: AwardCategory, employee: Employee, citation: str, actor: User | None
+    category: AwardCategory,
+    employee: Employee,
+    citation: str,
+    actor: User | None,
+    override_reason: str | None = None,
 ) -> AwardWinner:
-    """Add a winner with a citation, at the next place; commits."""
-    _require_draft(category.period)
+    """Add a winner with a citation, at the next place, within the quota; commits.
+
+    An ineligible candidate (candidates.ineligibility) is refused unless `override_reason`
+    explains the choice; the reason is stored on the winner and in the audit log. The
+    write lock comes first, so two admins adding at once cannot pass the quota.
+    """
     citation = (citation or "").strip()
     if not citation or len(citation) > CITATION_MAX:
         raise AwardError(_l("Write a citation of at most %(n)d characters.", n=CITATION_MAX))
-    if any(w.employee_id == employee.id for w in category.winners):
-        raise AwardError(_l("%(name)s already won this award.", name=employee.display_name))
+    employee_id = employee.id
+    category = _locked_category(category.id)
+    employee = db.session.get(Employee, employee_id)
+    try:
+        _require_draft(category.period)
+        if any(w.employee_id == employee.id for w in category.winners):
+            raise AwardError(_l("%(name)s already won this award.", name=employee.display_name))
+        if len(category.winners) >= category.winner_quota:
+            raise AwardError(
+                _l("This award already has its %(n)d winners.", n=category.winner_quota)
+            )
+        reasons, override = _checked_override(category, employee, override_reason)
+    except AwardError:
+        db.session.rollback()
+        raise
     winner = AwardWinner(
         employee_id=employee.id,
         citation=citation,
         rank=max((w.rank for w in category.winners), default=0) + 1,
         verification_token=secrets.token_urlsafe(32),
+        override_reason=override,
     )
     category.winners.append(winner)
     db.session.flush()
+    after = {"category": category.name, "employee": employee.id, "citation": citation}
+    if override:
+        after |= {"ineligible": reasons, "override_reason": override}
+    record_audit("award_winner.add", "award_winner", winner.id, None, after, user=actor)
+    db.session.commit()
+    return winner
+
+
+def set_quota(category_id: int, quota: int, actor: User | None) -> AwardCategory:
+    """Change how many winners a draft period's category may have; commits."""
+    if not 1 <= quota <= QUOTA_MAX:
+        raise AwardError(_l("A quota is from 1 to %(n)d.", n=QUOTA_MAX), field="winner_quota")
+    category = _locked_category(category_id)
+    try:
+        _require_draft(category.period)
+        if quota < len(category.winners):
+            raise AwardError(
+                _l("Remove winners first: %(n)d are picked.", n=len(category.winners)),
+                field="winner_quota",
+            )
+    except AwardError:
+        db.session.rollback()
+        raise
+    before = category.winner_quota
+    category.winner_quota = quota
     record_audit(
-        "award_winner.add",
-        "award_winner",
-        winner.id,
-        None,
-        {"category": category.name, "employee": employee.id, "citation": citation},
+        "award_category.quota",
+        "award_category",
+        category.id,
+        {"name": category.name, "winner_quota": before},
+        {"name": category.name, "winner_quota": quota},
         user=actor,
     )
     db.session.commit()
-    return winner
+    return category
 
 
 def remove_winner(winner: AwardWinner, actor: User | None) -> None:
@@ -122,55 +203,8 @@ def remove_winner(winner: AwardWinner, actor: User | None) -> None:
     db.session.commit()
 
 
-def _winner_entry(winner: AwardWinner, ranked: dict) -> dict:
-    candidate = ranked.get(winner.employee_id, {})
-    return {
-        "employee_id": winner.employee_id,
-        "name": winner.employee.display_name,
-        "title": winner.employee.title,
-        "has_photo": bool(winner.employee.photo),
-        "branch": winner.employee.branch.name,
-        "rank": winner.rank,
-        "citation": winner.citation,
-        "token": winner.verification_token,
-        "score": candidate.get("score"),
-        "count": candidate.get("count", 0),
-        "surprises": candidate.get("surprises", 0),
-    }
-
-
-def _results(period: AwardPeriod) -> dict:
-    """The frozen, JSON-ready results of the period as they stand now."""
-    settings = score_settings()
-    categories = []
-    for category in period.categories:
-        listed = [c.to_dict() for c in candidates(category)]
-        ranked = {c["employee_id"]: c for c in listed}
-        categories.append(
-            {
-                "name": category.name,
-                "kind": category.kind.value,
-                "candidates": listed[:SNAPSHOT_CANDIDATES],
-                "winners": [_winner_entry(w, ranked) for w in category.winners],
-            }
-        )
-    return {
-        "period": {
-            "name": period.name,
-            "starts_on": period.starts_on.isoformat(),
-            "ends_on": period.ends_on.isoformat(),
-        },
-        "rules": {
-            "points": current_points_rules().to_dict(),
-            "weights": current_weights(),
-            "prior_weight": settings.prior_weight,
-            "min_count": settings.min_count,
-        },
-        "categories": categories,
-    }
-
-
-def _locked_period(period_id: int) -> AwardPeriod:
+def locked_period(period_id: int) -> AwardPeriod:
+    """The period re-read under the write lock (the caller commits or rolls back)."""
     begin_write()
     period = db.session.scalars(
         select(AwardPeriod)
@@ -181,44 +215,12 @@ def _locked_period(period_id: int) -> AwardPeriod:
     return period
 
 
-def publish_period(period_id: int, actor: User | None) -> AwardSnapshot:
-    """Freeze the results in a snapshot and show them on the wall of fame; commits."""
-    period = _locked_period(period_id)
-    if period.status is not AwardStatus.DRAFT:
-        db.session.rollback()
-        raise AwardError(_l("Only a draft period can be published."))
-    if not any(category.winners for category in period.categories):
-        db.session.rollback()
-        raise AwardError(_l("Pick at least one winner before publishing."))
-    now = utcnow()
-    snapshot = AwardSnapshot(
-        period=period,
-        results=_results(period),
-        published_at=now,
-        published_by_id=actor.id if actor else None,
-    )
-    period.status = AwardStatus.PUBLISHED
-    period.published_at = now
-    db.session.add(snapshot)
-    db.session.flush()
-    record_audit(
-        "award_period.publish",
-        "award_period",
-        period.id,
-        {"status": "draft"},
-        {"status": "published", "snapshot": snapshot.id},
-        user=actor,
-    )
-    db.session.commit()
-    return snapshot
-
-
 def withdraw_period(period_id: int, actor: User | None, reason: str) -> None:
     """Unpublish: the wall of fame drops it, certificates verify as withdrawn; commits."""
     reason = (reason or "").strip()
     if not reason:
         raise AwardError(_l("Give a reason."))
-    period = _locked_period(period_id)
+    period = locked_period(period_id)
     if period.status is not AwardStatus.PUBLISHED:
         db.session.rollback()
         raise AwardError(_l("Only a published period can be withdrawn."))
