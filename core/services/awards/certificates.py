@@ -4,12 +4,11 @@ Every certificate carries a token. One lookup resolves a token to its winner, wh
 kind, and one Certificate says what the printed certificate and the public verification
 page show, read from what was frozen at publication: the award period's snapshot entry,
 or the campaign's final StageResult. Both kinds verify at one address, built from the
-route and PUBLIC_BASE_URL (see verification_url).
+route under PUBLIC_BASE_URL (core.urls.public_url).
 """
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from core.extensions import db
 from core.models import AwardStatus, AwardWinner, CampaignStage, StageResult
 from core.services.awards.winners import snapshot_entry
 from core.services.people.cards import card_qr_svg
+from core.urls import public_url
 
 # Tokens are 43 characters (token_urlsafe(32)); anything much longer is not worth a query.
 TOKEN_MAX = 64
@@ -51,13 +51,8 @@ class Certificate:
 
 
 def verification_url(token: str) -> str:
-    """The public address of the verification page, printed as a QR code on the certificate.
-
-    Built like the employees' private links: the route's path under PUBLIC_BASE_URL, so a
-    certificate printed from any host (or the command line) carries the public address.
-    """
-    path = current_app.url_map.bind("").build(VERIFY_ENDPOINT, {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    """The public address of the verification page, printed as a QR code on the certificate."""
+    return public_url(VERIFY_ENDPOINT, token=token)
 
 
 def _by_token(model, token: str):

@@ -4,7 +4,6 @@ The field rules live in core.services.people.employee_checks and the CSV import 
 core.services.people.employee_import; both are re-exported here, the one place to import from.
 """
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.database import begin_write
@@ -39,6 +38,7 @@ from core.services.people.employee_import import (  # noqa: F401  (re-exported)
     import_employees_csv,
 )
 from core.services.tokens import card_token, sha256_hex, url_secret
+from core.urls import public_url
 
 # Private link secrets are 43 characters; anything much longer is not worth hashing.
 SECRET_MAX = 128
@@ -122,8 +122,7 @@ def rotate_card_token(employee: Employee, actor: User | None = None) -> str:
 
 def private_link_for_secret(secret: str) -> str:
     """The absolute URL of the private page that this secret opens."""
-    path = current_app.url_map.bind("").build("staff.page", {"secret": secret})
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    return public_url("staff.page", secret=secret)
 
 
 def issue_private_link(employee: Employee, actor: User | None = None) -> str:
