@@ -99,6 +99,11 @@ class RegisterOnBehalfForm(RegistrationForm):
     employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
 
 
+class WaiveSourceForm(FlaskForm):
+    source = SelectField(_l("Source"), choices=[])
+    reason = text_field(_l("Why it is waived"), maximum=500)
+
+
 class PanelForm(FlaskForm):
     judge_ids = MultiCheckboxField(_l("Judges"), coerce=int, choices=[])
 

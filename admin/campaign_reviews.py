@@ -1,4 +1,8 @@
-"""Supervisors in a campaign round: score their branch's candidates, review self-evaluations."""
+"""Supervisors in a campaign round: score their branch's candidates, review self-evaluations.
+
+An admin stands in as supervisor for branches without a manager, and waives a source a
+candidate lacks (with a reason) so the round can close without a silent zero.
+"""
 
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,25 +10,32 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
-from admin.access import require_branch, roles_required
-from admin.campaign_forms import SelfReviewForm, SupervisorEvaluationForm
+from admin.access import admin_required, require_branch, roles_required
+from admin.campaign_forms import (
+    SOURCE_LABELS,
+    SelfReviewForm,
+    SupervisorEvaluationForm,
+    WaiveSourceForm,
+)
 from admin.campaigns import campaign_or_404
 from admin.pages import form_page
 from core.actions import attempt
 from core.extensions import db
-from core.forms import scores_of
+from core.forms import scores_of, to_choices
 from core.labels import label
-from core.models import Employee, Role, SelfEvaluation, SupervisorEvaluation
+from core.models import Campaign, Employee, Role, SelfEvaluation, SupervisorEvaluation
 from core.services import DomainError
 from core.services.campaign.evaluations import (
     open_round,
     review_self_evaluation,
     save_supervisor_evaluation,
     self_evaluation_of,
+    supervises,
 )
 from core.services.campaign.rounds import registration_of, round_candidates
+from core.services.campaign.waivers import waivable_sources, waive_source
 
-manager_required = roles_required(Role.MANAGER)
+manager_required = roles_required(Role.MANAGER, Role.ADMIN)
 SUPERVISOR_CRITERIA = ("attitude", "quality", "efficiency")
 
 
@@ -42,8 +53,7 @@ def campaign_evaluations(campaign_id: int):
     """The open round's candidates of this supervisor's branches, with their evaluations."""
     campaign = campaign_or_404(campaign_id)
     round_ = _open_round_or_404(campaign)
-    mine = {b.id for b in current_user.branches}
-    candidates = [c for c in round_candidates(campaign, round_) if c.branch_id in mine]
+    candidates = [c for c in round_candidates(campaign, round_) if supervises(current_user, c)]
     evaluations = {
         e.candidate_id: e
         for e in db.session.scalars(
@@ -134,3 +144,22 @@ def _evaluations_or_form(done, template: str, form, campaign, **context):
     if done:
         return redirect(url_for("admin.campaign_evaluations", campaign_id=campaign.id))
     return form_page(template, form, failed=form.is_submitted(), campaign=campaign, **context)
+
+
+@bp.route("/campaigns/<int:campaign_id>/waive/<int:employee_id>", methods=["GET", "POST"])
+@admin_required
+def campaign_waive(campaign_id: int, employee_id: int):
+    """Waive a source the candidate lacks in the open round, with a written reason."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    candidate = db.get_or_404(Employee, employee_id)
+    form = WaiveSourceForm()
+    form.source.choices = to_choices(
+        (s, SOURCE_LABELS[s]) for s in waivable_sources(campaign, candidate)
+    )
+    if form.validate_on_submit() and attempt(
+        lambda: waive_source(campaign, candidate, form.source.data, form.reason.data, current_user),
+        _("Source waived; the candidate's other weights now make up 100."),
+        form=form,
+    ):
+        return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id))
+    return form_page("admin/campaigns/waive.html", form, campaign=campaign, candidate=candidate)

@@ -27,11 +27,13 @@ from core.services.campaign.results import (
     published_results,
     result_rows,
     snapshot_rows,
+    stage_gaps,
     stage_results,
 )
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES, panel_of
 from core.services.campaign.setup import CampaignData, create_campaign, set_panel, update_campaign
 from core.services.campaign.stages import advance_stage
+from core.services.campaign.waivers import waivers_of
 from core.services.people.branches import branch_choices
 
 
@@ -148,13 +150,16 @@ def _on_behalf_form(campaign: Campaign) -> RegisterOnBehalfForm:
 def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
     """The campaign page: registrations, live and published results, panels."""
     live = campaign.stage in RANKED_STAGES and current_user.is_admin
+    results = stage_results(campaign, campaign.stage) if live else []
     published = {s: snapshot_rows(published_results(campaign, s)) for s in RANKED_STAGES}
     return render_template(
         "admin/campaigns/detail.html",
         campaign=campaign,
         registrations=_registrations(campaign),
         on_behalf=on_behalf or _on_behalf_form(campaign),
-        live=result_rows(stage_results(campaign, campaign.stage)) if live else None,
+        live=result_rows(results) if live else None,
+        gaps=stage_gaps(results),
+        waivers=[w for r in EVALUATED_ROUNDS for w in waivers_of(campaign, r)],
         source_labels=SOURCE_LABELS,
         published={s: rows for s, rows in published.items() if rows},
         panels={r: panel_of(campaign, r) for r in EVALUATED_ROUNDS},

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.extensions import db
 from core.models.base import UTCDateTime, enum_column, utcnow
 from core.models.people import Branch, Employee, User
+from scoring.composite import SOURCES
 
 
 class CampaignStage(enum.Enum):
@@ -108,6 +109,8 @@ class Registration(db.Model):
     highlights: Mapped[str] = mapped_column(String(2000))
     # The admin who registered the employee on their behalf; None when self-registered.
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Why an admin registered the employee after registration closed ("" when on time).
+    late_reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
@@ -145,6 +148,34 @@ class StageResult(db.Model):
 
     campaign: Mapped[Campaign] = relationship()
     employee: Mapped[Employee] = relationship()
+
+
+class SourceWaiver(db.Model):
+    """An admin's written decision that one candidate's round goes without one source.
+
+    The candidate's other weights of the round scale up to 100 (scoring.composite).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "round", "candidate_id", "source", name="uq_source_waiver"),
+        CheckConstraint(_ROUND_CHECK, name="ck_source_waiver_round"),
+        CheckConstraint(
+            "source IN (" + ", ".join(f"'{s}'" for s in SOURCES) + ")",
+            name="ck_source_waiver_source",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    round: Mapped[CampaignStage] = mapped_column(enum_column(CampaignStage))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    source: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Employee] = relationship()
+    created_by: Mapped[User] = relationship()
 
 
 class BallotUse(db.Model):

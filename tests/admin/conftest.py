@@ -111,6 +111,7 @@ ROUTE_EXAMPLES = {
     "admin.campaign_register": _refused_by_role,
     "admin.campaign_advance": _refused_by_role,
     "admin.campaign_panel": _refused_by_role,
+    "admin.campaign_waive": _refused_by_role,
     "admin.judging_score": _refused_by_role,
     "admin.campaign_detail": _campaign,
     "admin.campaign_evaluations": _campaign,

@@ -7,9 +7,14 @@ import pytest
 from core.extensions import db
 from core.models import CampaignStage, Role
 from core.services.campaign.registration import register_employee
+from core.services.campaign.results import stage_gaps, stage_results
 from core.services.campaign.setup import CampaignData, create_campaign
 from core.services.campaign.stages import advance_stage
+from core.services.campaign.waivers import waive_source
 from tests.factories import make_branch, make_employee, make_rating, make_user
+
+# Every stage weighs customers only: for tests about stages, not about their sources.
+CUSTOMER_ONLY = {stage: {"customer": 100} for stage in ("preliminary", "second", "final")}
 
 
 def rate(employee, overall: int = 5, times: int = 3):
@@ -17,6 +22,15 @@ def rate(employee, overall: int = 5, times: int = 3):
     for _ in range(times):
         make_rating(employee, overall, verified_at=datetime.now(UTC), score=float(overall))
     db.session.commit()
+
+
+def waive_gaps(campaign, actor=None) -> None:
+    """Waive every source the open round's candidates lack, so the round can close."""
+    actor = actor or make_user(Role.ADMIN)
+    db.session.commit()
+    for employee, sources in stage_gaps(stage_results(campaign, campaign.stage)):
+        for source in sources:
+            waive_source(campaign, employee, source, "Not given in this test.", actor)
 
 
 def campaign_data(branches, **kw) -> CampaignData:

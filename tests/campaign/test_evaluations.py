@@ -18,6 +18,7 @@ from core.services.campaign.rounds import CampaignError
 from core.services.campaign.setup import set_panel
 from core.services.campaign.sources import self_scores
 from core.services.campaign.stages import advance_stage
+from tests.campaign.conftest import waive_gaps
 from tests.factories import make_branch, make_user
 
 SUPERVISOR = {"attitude": 10, "quality": 10, "efficiency": 10}
@@ -67,6 +68,7 @@ def test_a_supervisor_revises_until_the_round_closes(second_round, manager_of, b
     save_supervisor_evaluation(campaign, cy, manager, low, "Rushed.")
     save_supervisor_evaluation(campaign, cy, manager, {**low, "quality": 4}, "Revised.")
     assert _source(campaign, cy, "supervisor").raw == pytest.approx((6 / 3 - 1) / 9 * 100)
+    waive_gaps(campaign)
     advance_stage(campaign, None)  # Cy is third of two places: out of the final
     with pytest.raises(CampaignError):
         save_supervisor_evaluation(campaign, cy, manager, SUPERVISOR, "Too late?")

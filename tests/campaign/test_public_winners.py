@@ -9,7 +9,7 @@ from core.models import CampaignStage, StageResult
 from core.services.campaign.registration import register_employee
 from core.services.campaign.stages import advance_stage
 from core.services.people.employees import issue_private_link
-from tests.campaign.conftest import rate
+from tests.campaign.conftest import CUSTOMER_ONLY, rate
 from tests.factories import make_employee, make_user
 
 
@@ -20,7 +20,7 @@ def _through_final(make_campaign, branch, publish: bool):
     )
     rate(ann, 5)
     rate(bo, 3)
-    campaign = make_campaign([branch], name="Star 2026", winners=1)
+    campaign = make_campaign([branch], name="Star 2026", winners=1, weights=CUSTOMER_ONLY)
     for employee in (ann, bo):
         register_employee(campaign, employee, "Helped")
     for _ in range(4 if publish else 3):

@@ -62,13 +62,47 @@ def test_bad_supervisor_scores_are_shown_next_to_the_field(
     assert _count(SupervisorEvaluation) == 0
 
 
-def test_judges_and_admins_do_not_evaluate_as_supervisors(client, login_as, second_round):
+def test_judges_do_not_evaluate_as_supervisors(client, login_as, second_round):
     campaign, (ann, _bo, _cy), _voters = second_round
+    login_as(make_user(Role.JUDGE))
+    url = f"/admin/campaigns/{campaign.id}/evaluate/{ann.id}"
+    assert client.post(url, data=SCORES).status_code == 403
+
+
+def test_an_admin_evaluates_for_a_branch_without_a_manager(client, login_as, second_round):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    admin = make_user()
+    login_as(admin)
+    listing = client.get(f"/admin/campaigns/{campaign.id}/evaluations").get_data(as_text=True)
+    assert "Ann" in listing
+    url = f"/admin/campaigns/{campaign.id}/evaluate/{ann.id}"
+    assert client.post(url, data=SCORES).status_code == 302
+    row = db.session.scalars(select(SupervisorEvaluation)).one()
+    assert (row.candidate_id, row.manager_id, row.attitude) == (ann.id, admin.id, 9)
+
+
+def test_an_admin_does_not_evaluate_where_a_manager_does(
+    client, login_as, second_round, manager_of, branch
+):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    manager_of(branch)
     login_as(make_user())
-    assert (
-        client.post(f"/admin/campaigns/{campaign.id}/evaluate/{ann.id}", data=SCORES).status_code
-        == 403
-    )
+    url = f"/admin/campaigns/{campaign.id}/evaluate/{ann.id}"
+    refused = client.post(url, data=SCORES)
+    assert refused.status_code == 400
+    assert "branches without a manager" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(SupervisorEvaluation)).all() == []
+
+
+def test_an_inactive_manager_leaves_the_branch_to_the_admin(
+    client, login_as, second_round, manager_of, branch
+):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    manager_of(branch).active = False
+    db.session.commit()
+    login_as(make_user())
+    url = f"/admin/campaigns/{campaign.id}/evaluate/{ann.id}"
+    assert client.post(url, data=SCORES).status_code == 302
 
 
 def test_a_manager_returns_a_self_evaluation_with_a_comment(

@@ -6,14 +6,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core.extensions import db
-from core.models import Campaign, CampaignStage, VoteTally
+from core.models import Campaign, CampaignStage, Role, VoteTally
+from core.models.campaign import JUDGE_CRITERIA
+from core.services.campaign.evaluations import save_judge_score
 from core.services.campaign.registration import register_employee
 from core.services.campaign.results import published_results, published_winners, stage_results
 from core.services.campaign.rounds import CampaignError, round_candidates
-from core.services.campaign.setup import create_campaign
-from core.services.campaign.stages import advance_stage
-from tests.campaign.conftest import campaign_data, rate
-from tests.factories import make_employee
+from core.services.campaign.setup import create_campaign, set_panel
+from core.services.campaign.stages import StageHasGaps, advance_stage
+from tests.campaign.conftest import CUSTOMER_ONLY, campaign_data, rate, waive_gaps
+from tests.factories import make_employee, make_user
 
 
 def _registered(campaign, branch, *specs):
@@ -31,7 +33,7 @@ def _registered(campaign, branch, *specs):
 
 
 def test_stages_advance_in_order_to_published(make_campaign, branch):
-    campaign = make_campaign([branch])
+    campaign = make_campaign([branch], weights=CUSTOMER_ONLY)
     _registered(campaign, branch, ("Ann", 5, {}))
     seen = [advance_stage(campaign, None) for _ in range(4)]
     assert seen == [
@@ -104,32 +106,51 @@ def test_the_breakdown_lists_each_weighted_source(make_campaign, branch):
     _registered(campaign, branch, ("Ann", 5, {}))
     advance_stage(campaign, None)
     advance_stage(campaign, None)
+    (live,) = stage_results(campaign, CampaignStage.SECOND)
+    lines = {line.source: line for line in live.result.lines}
+    assert set(lines) == {"customer", "supervisor", "colleagues", "judges"}
+    assert lines["customer"].missing is False
+    assert lines["judges"].missing is True and lines["judges"].contribution == 0
+    waive_gaps(campaign)
     advance_stage(campaign, None)
     (row,) = published_results(campaign, CampaignStage.SECOND)
     lines = {line["source"]: line for line in row.lines}
-    assert set(lines) == {"customer", "supervisor", "colleagues", "judges"}
-    assert lines["customer"]["missing"] is False
-    assert lines["judges"]["missing"] is True and lines["judges"]["contribution"] == 0
-    assert row.total == pytest.approx(lines["customer"]["contribution"], abs=0.01)
+    assert lines["customer"]["weight"] == 100  # the only source left
+    assert lines["judges"]["waived"] is True and lines["judges"]["missing"] is False
+    assert row.total == pytest.approx(lines["customer"]["raw"])
+
+
+def test_a_stage_with_a_missing_source_does_not_close(make_campaign, branch):
+    campaign = make_campaign([branch])
+    _registered(campaign, branch, ("Ann", 5, {}))
+    advance_stage(campaign, None)
+    advance_stage(campaign, None)
+    with pytest.raises(StageHasGaps, match="Ann lack a source"):
+        advance_stage(campaign, None)
+    db.session.rollback()
+    assert db.session.get(Campaign, campaign.id).stage is CampaignStage.SECOND
+    assert published_results(campaign, CampaignStage.SECOND) == []
 
 
 def test_ties_are_broken_by_customer_score(make_campaign, branch):
-    weights = {
-        "preliminary": {"customer": 100},
-        "second": {"customer": 40, "supervisor": 20, "colleagues": 20, "judges": 20},
-        "final": {"judges": 100},
-    }
+    weights = {**CUSTOMER_ONLY, "final": {"judges": 100}}
     campaign = make_campaign([branch], weights=weights)
-    _registered(campaign, branch, ("Ann", 4, {}), ("Bo", 5, {}))
+    judge = make_user(Role.JUDGE)
+    db.session.commit()
+    set_panel(campaign, CampaignStage.FINAL, [judge.id], None)
+    ann, bo = _registered(campaign, branch, ("Ann", 4, {}), ("Bo", 5, {}))
     for _ in range(3):
         advance_stage(campaign, None)
+    marks = dict.fromkeys(JUDGE_CRITERIA[CampaignStage.FINAL], 7)
+    for candidate in (ann, bo):
+        save_judge_score(campaign, judge, candidate, marks, "")
     results = stage_results(campaign, CampaignStage.FINAL)
-    assert [r.result.total for r in results] == [0, 0]
+    assert [r.result.total for r in results] == [66.67, 66.67]  # (7 - 1) / 9 * 100
     assert [r.employee.display_name for r in results] == ["Bo", "Ann"]
 
 
 def test_final_winners_appear_once_published(make_campaign, branch):
-    campaign = make_campaign([branch], winners=1)
+    campaign = make_campaign([branch], winners=1, weights=CUSTOMER_ONLY)
     _registered(campaign, branch, ("Ann", 5, {}), ("Bo", 3, {}))
     for _ in range(3):
         advance_stage(campaign, None)

@@ -63,20 +63,35 @@ def test_a_campaign_runs_from_creation_to_the_wall(client, login_as, branch):
         )
         client.post("/admin/logout")
         login_as(manager)
-        scores = {"attitude": "10", "quality": "10", "efficiency": "10", "comment": "Great."}
-        assert client.post(f"{url}/evaluate/{bo.id}", data=scores).status_code == 302
+        for who, mark in ((bo, "10"), (ann, "6")):
+            scores = {"attitude": mark, "quality": mark, "efficiency": mark, "comment": "Seen."}
+            assert client.post(f"{url}/evaluate/{who.id}", data=scores).status_code == 302
         client.post("/admin/logout")
         login_as(judge)
         db.session.refresh(campaign)
         criteria = ("practical_skill", "adaptability", "teamwork") if _round == "second" else (
             "overall_quality", "service_philosophy", "innovation")  # fmt: skip
-        marks = dict.fromkeys(criteria, "9")
-        assert client.post(f"/admin/judging/{campaign.id}/{bo.id}", data=marks).status_code == 302
+        for who, mark in ((bo, "9"), (ann, "5")):
+            marks = dict.fromkeys(criteria, mark)
+            response = client.post(f"/admin/judging/{campaign.id}/{who.id}", data=marks)
+            assert response.status_code == 302
         client.post("/admin/logout")
         login_as(admin)
+        if _round == "final":
+            # Nobody self-evaluated: the page lists the gap and the stage does not close...
+            page = client.get(url).get_data(as_text=True)
+            assert "Before this stage can close" in page
+            client.post(f"{url}/advance")
+            db.session.refresh(campaign)
+            assert campaign.stage is CampaignStage.FINAL
+            # ...until the admin waives it for each of them, with a reason.
+            for who in (ann, bo):
+                waived = {"source": "self", "reason": "Self-evaluations were not asked for."}
+                assert client.post(f"{url}/waive/{who.id}", data=waived).status_code == 302
         assert client.post(f"{url}/advance").status_code == 302
 
     db.session.refresh(campaign)
     assert campaign.stage is CampaignStage.PUBLISHED
+    client.get(url)  # shows (and so clears) the flashed messages
     wall = client.get("/stars/selection").get_data(as_text=True)
     assert "Walkthrough" in wall and "Bo Chen" in wall and "Ann Lee" not in wall

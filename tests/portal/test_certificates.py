@@ -14,7 +14,7 @@ from core.services.awards.winners import add_winner, withdraw_period
 from core.services.campaign.registration import register_employee
 from core.services.campaign.setup import create_campaign
 from core.services.campaign.stages import advance_stage
-from tests.campaign.conftest import campaign_data, rate
+from tests.campaign.conftest import CUSTOMER_ONLY, campaign_data, rate
 from tests.factories import make_award_period, make_branch, make_employee, make_published_award
 
 
@@ -28,7 +28,9 @@ def _selection_winner(name: str) -> str:
     winner, other = make_employee(branch=branch, display_name=name), make_employee(branch=branch)
     rate(winner, 5)
     rate(other, 3)
-    campaign = create_campaign(campaign_data([branch], name="Star 2026", winners=1), actor=None)
+    campaign = create_campaign(
+        campaign_data([branch], name="Star 2026", winners=1, weights=CUSTOMER_ONLY), actor=None
+    )
     for employee in (winner, other):
         register_employee(campaign, employee, "Helped")
     for _ in range(4):  # preliminary, second, final, published

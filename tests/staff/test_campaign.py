@@ -11,7 +11,7 @@ from core.services.campaign.colleague_votes import cast_ballot
 from core.services.campaign.setup import create_campaign
 from core.services.campaign.stages import advance_stage
 from core.services.people.employees import issue_private_link
-from tests.campaign.conftest import campaign_data, request_context  # noqa: F401
+from tests.campaign.conftest import campaign_data, request_context, waive_gaps  # noqa: F401
 from tests.factories import make_branch, make_employee
 
 # request_context (autouse, imported above): each test runs inside a request, as in
@@ -179,6 +179,7 @@ def test_a_non_candidate_cannot_self_evaluate(client, second_round):
 
 def test_staff_see_the_published_shortlist(client, second_round):
     campaign, _candidates, (dee, _eve) = second_round
+    waive_gaps(campaign)
     advance_stage(campaign, None)
     page = client.get(f"{_page(dee)}/campaigns/{campaign.id}").get_data(as_text=True)
     assert "2 of 3 candidates go through." in page

@@ -1,6 +1,9 @@
 """Supervisor, self and judge evaluations of a round's candidates.
 
-Each can be revised until the admin closes the round (advances the campaign).
+Each can be revised until the admin closes the round (advances the campaign). The
+supervisor is a manager of the candidate's branch; for a branch without an active
+manager an admin stands in (evaluates, reviews self-evaluations), so the round need not
+close on a missing source (the admin may also waive it, see waivers).
 """
 
 from flask_babel import gettext as _
@@ -10,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.database import begin_write
 from core.extensions import db
 from core.models import (
+    Branch,
     Campaign,
     CampaignStage,
     Employee,
@@ -22,6 +26,7 @@ from core.models import (
     User,
 )
 from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
+from core.models.people import manager_branches
 from core.services.campaign.rounds import CampaignError, is_candidate
 
 TEXT_MAX = 2000
@@ -41,6 +46,26 @@ def open_round(campaign: Campaign) -> CampaignStage:
 def manages(user: User, employee: Employee) -> bool:
     """Whether the user is a manager of the employee's branch."""
     return user.role is Role.MANAGER and employee.branch_id in {b.id for b in user.branches}
+
+
+def unmanaged_branch_ids() -> set[int]:
+    """The branches without an active manager."""
+    managed = (
+        select(manager_branches.c.branch_id)
+        .join(User, User.id == manager_branches.c.user_id)
+        .where(User.role == Role.MANAGER, User.active.is_(True))
+    )
+    return set(db.session.scalars(select(Branch.id).where(Branch.id.not_in(managed))))
+
+
+def supervises(user: User, employee: Employee) -> bool:
+    """Whether the user is the employee's supervisor in the selection.
+
+    A manager of the employee's branch; an admin when the branch has no active manager.
+    """
+    if user.role is Role.ADMIN:
+        return employee.branch_id in unmanaged_branch_ids()
+    return manages(user, employee)
 
 
 def _check_text(value: str, field: str, required: bool = True) -> str:
@@ -84,8 +109,11 @@ def save_supervisor_evaluation(
 ) -> SupervisorEvaluation:
     """A manager's attitude/quality/efficiency scores (1..10) and comment for a candidate."""
     round_ = open_round(campaign)
-    if not manages(manager, candidate):
-        raise CampaignError(_("You can only evaluate staff of the branches you manage."))
+    if not supervises(manager, candidate):
+        raise CampaignError(
+            _("You can only evaluate staff of the branches you manage, or as an admin of "
+              "branches without a manager.")
+        )  # fmt: skip
     _candidate_in_round(campaign, round_, candidate)
     _check_scores(scores)
     comment = _check_text(comment, "comment")
@@ -137,7 +165,7 @@ def review_self_evaluation(
     campaign = db.session.get(Campaign, evaluation.campaign_id)
     if open_round(campaign) is not evaluation.round:
         raise CampaignError(_("This round is closed."))
-    if not manages(reviewer, evaluation.employee):
+    if not supervises(reviewer, evaluation.employee):
         raise CampaignError(_("You can only review staff of the branches you manage."))
     if evaluation.status is not SelfEvaluationStatus.SUBMITTED:
         raise CampaignError(_("This self-evaluation has been reviewed already."))

@@ -3,8 +3,11 @@
 Which sources feed a stage and how each is normalised: core.services.campaign.sources.
 Screening: inactive or flagged candidates never rank; in the preliminary round neither do
 those with fewer verified customers (one counted rating each, see sources) than the
-campaign's minimum. The composite and its
-tie-break (customer score) are scoring.composite's.
+campaign's minimum, nor, whatever the minimum, those without any: customers are all the
+preliminary weighs. The composite and its tie-break (customer score) are
+scoring.composite's; sources waived for a candidate (see waivers) scale the candidate's
+other weights up to 100. A ranked candidate who lacks a weighed source that nobody waived
+is a gap (stage_gaps): the stage does not close while there is one.
 """
 
 import secrets
@@ -15,8 +18,10 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, StageResult
+from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.rounds import round_candidates
 from core.services.campaign.sources import customer_totals, source_scores
+from core.services.campaign.waivers import waived_sources
 from scoring.composite import CompositeResult, composite, rank_composites
 
 
@@ -40,8 +45,9 @@ def screening_reason(
         return _("not active")
     if employee.disciplinary_flag:
         return _("disciplinary flag")
-    if stage is CampaignStage.PRELIMINARY and count < campaign.min_ratings:
-        return _("%(count)d of %(min)d verified customers", count=count, min=campaign.min_ratings)
+    needed = max(campaign.min_ratings, 1)
+    if stage is CampaignStage.PRELIMINARY and count < needed:
+        return _("%(count)d of %(min)d verified customers", count=count, min=needed)
     return ""
 
 
@@ -60,6 +66,7 @@ def stage_results(campaign: Campaign, stage: CampaignStage) -> list[CandidateRes
     counts = {eid: count for eid, (count, _s) in customer_totals(campaign).items()}
     sources = source_scores(campaign, stage, candidates)
     weights = campaign.weights[stage.value]
+    waived = waived_sources(campaign, stage) if stage in EVALUATED_ROUNDS else {}
     by_id = {c.id: c for c in candidates}
     screened, composites = [], []
     for candidate in candidates:
@@ -70,7 +77,13 @@ def stage_results(campaign: Campaign, stage: CampaignStage) -> list[CandidateRes
             )
         else:
             composites.append(
-                composite(candidate.id, candidate.display_name, sources[candidate.id], weights)
+                composite(
+                    candidate.id,
+                    candidate.display_name,
+                    sources[candidate.id],
+                    weights,
+                    waived.get(candidate.id, ()),
+                )
             )
     places = pass_count(campaign, stage)
     ranked = [
@@ -80,6 +93,16 @@ def stage_results(campaign: Campaign, stage: CampaignStage) -> list[CandidateRes
         for rank, r in rank_composites(composites)
     ]
     return ranked + screened
+
+
+def stage_gaps(results: list[CandidateResult]) -> list[tuple[Employee, list[str]]]:
+    """Ranked candidates who lack a weighed source nobody waived, with those sources."""
+    gaps = []
+    for r in results:
+        missing = [line.source for line in r.result.lines if line.missing] if r.result else []
+        if missing:
+            gaps.append((r.employee, missing))
+    return gaps
 
 
 def _lines(result: CompositeResult | None) -> list[dict]:
@@ -92,6 +115,7 @@ def _lines(result: CompositeResult | None) -> list[dict]:
             "raw": line.raw,
             "contribution": line.contribution,
             "missing": line.missing,
+            "waived": line.waived,
         }
         for line in result.lines
     ]
@@ -131,9 +155,9 @@ def snapshot_rows(rows: list[StageResult]) -> list[dict]:
     ]
 
 
-def freeze_stage(campaign: Campaign, stage: CampaignStage) -> None:
+def freeze_stage(campaign: Campaign, stage: CampaignStage, results: list[CandidateResult]) -> None:
     """Store the stage's results as its published snapshot (the caller commits)."""
-    for row in result_rows(stage_results(campaign, stage)):
+    for row in result_rows(results):
         db.session.add(
             StageResult(
                 campaign_id=campaign.id,

@@ -1,15 +1,28 @@
-"""Advancing a campaign: closing a stage freezes its results and opens the next round."""
+"""Advancing a campaign: closing a stage freezes its results and opens the next round.
+
+No silent zeros: a ranked stage closes only when every ranked candidate has each source
+the stage weighs, or an admin waived it for them (see waivers).
+"""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core.database import begin_write
 from core.extensions import db
 from core.models import Campaign, CampaignStage, User, VoteTally
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.audit import record_audit
-from core.services.campaign.results import freeze_stage
-from core.services.campaign.rounds import RANKED_STAGES, CampaignError, next_stage, round_candidates
+from core.services.campaign.results import freeze_stage, stage_gaps, stage_results
+from core.services.campaign.rounds import (
+    RANKED_STAGES,
+    CampaignError,
+    lock_campaign,
+    next_stage,
+    round_candidates,
+)
+
+
+class StageHasGaps(CampaignError):
+    """A ranked candidate lacks a source the stage weighs, and nobody waived it."""
 
 
 def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
@@ -23,13 +36,7 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
     if upcoming is None:
         raise CampaignError(_("This campaign is published already."))
     begin_write()
-    # The row lock (PostgreSQL; SQLite's write lock is taken already) serialises two admins.
-    db.session.scalars(
-        select(Campaign)
-        .where(Campaign.id == campaign.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    lock_campaign(campaign)  # two admins, or an admin waiving a source meanwhile, take turns
     if campaign.stage is not current:
         db.session.rollback()
         raise CampaignError(_("Someone else advanced this campaign meanwhile."))
@@ -39,7 +46,18 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
         db.session.rollback()
         raise CampaignError(_("Nobody has registered yet."))
     if current in RANKED_STAGES:
-        freeze_stage(campaign, current)
+        results = stage_results(campaign, current)
+        gaps = stage_gaps(results)
+        if gaps:
+            db.session.rollback()
+            raise StageHasGaps(
+                _(
+                    "The stage cannot close: %(names)s lack a source it weighs. Give the "
+                    "missing evaluations or waive them, as listed on the campaign page.",
+                    names=", ".join(employee.display_name for employee, _s in gaps),
+                )
+            )
+        freeze_stage(campaign, current, results)
     campaign.stage = upcoming
     if upcoming in EVALUATED_ROUNDS:
         for candidate in round_candidates(campaign, upcoming):
