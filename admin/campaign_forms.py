@@ -97,6 +97,7 @@ for _stage, _source in _weight_fields():
 
 class RegisterOnBehalfForm(RegistrationForm):
     employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
+    late_reason = text_field(_l("Why late (after the closing date)"), required=False, maximum=500)
 
 
 class WaiveSourceForm(FlaskForm):

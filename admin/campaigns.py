@@ -22,7 +22,7 @@ from core.forms import to_choices
 from core.labels import label
 from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
 from core.models.campaign import EVALUATED_ROUNDS
-from core.services.campaign.registration import register_employee
+from core.services.campaign.registration import past_closing_date, register_employee
 from core.services.campaign.results import (
     published_results,
     result_rows,
@@ -160,6 +160,7 @@ def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
         live=result_rows(results) if live else None,
         gaps=stage_gaps(results),
         waivers=[w for r in EVALUATED_ROUNDS for w in waivers_of(campaign, r)],
+        past_closing_date=past_closing_date(campaign),
         source_labels=SOURCE_LABELS,
         published={s: rows for s, rows in published.items() if rows},
         panels={r: panel_of(campaign, r) for r in EVALUATED_ROUNDS},
@@ -183,7 +184,9 @@ def campaign_register(campaign_id: int):
     if form.validate_on_submit():
         employee = db.get_or_404(Employee, form.employee_id.data)
         if attempt(
-            lambda: register_employee(campaign, employee, form.highlights.data, actor=current_user),
+            lambda: register_employee(
+                campaign, employee, form.highlights.data, current_user, form.late_reason.data
+            ),
             _("%(name)s is registered.", name=employee.display_name),
             form=form,
             field="employee_id",

@@ -20,7 +20,7 @@ from core.services.campaign.evaluations import (
     self_evaluation_of,
     submit_self_evaluation,
 )
-from core.services.campaign.registration import register_employee
+from core.services.campaign.registration import past_closing_date, register_employee
 from core.services.campaign.results import published_results, snapshot_rows
 from core.services.campaign.rounds import (
     RANKED_STAGES,
@@ -89,6 +89,7 @@ def _page(secret, employee, campaign, status=200, **forms):
         register_form is None
         and registration is None
         and campaign.stage is CampaignStage.REGISTRATION
+        and not past_closing_date(campaign)
     ):
         register_form = RegistrationForm()
     self_form, own = _self_form(campaign, employee, forms.get("self_form"))

@@ -139,6 +139,21 @@ def test_an_admin_registers_an_employee_on_their_behalf(client, login_as, make_c
     assert registration.registered_by_id == admin.id
 
 
+def test_an_admin_registers_late_with_a_reason(client, login_as, make_campaign, branch):
+    employee = make_employee(branch=branch)
+    campaign = make_campaign([branch], registration_closes_on=date.today() - timedelta(days=2))
+    login_as(make_user())
+    url = f"/admin/campaigns/{campaign.id}/register"
+    data = {"employee_id": employee.id, "highlights": "Calm in a rush."}
+    refused = client.post(url, data=data)
+    assert refused.status_code == 400
+    assert 'id="late_reason-error"' in refused.get_data(as_text=True)
+    assert client.post(url, data={**data, "late_reason": "Was on leave."}).status_code == 302
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.late_reason == "Was on leave."
+    assert "Was on leave." in client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
+
+
 def test_registering_on_behalf_without_highlights_keeps_the_choice(
     client, login_as, make_campaign, branch
 ):

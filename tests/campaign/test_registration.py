@@ -2,15 +2,24 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.models import Campaign, Employee, Registration
-from core.services.campaign.registration import AlreadyRegistered, register_employee
+from core.localtime import local_midnight
+from core.models import AuditEntry, Campaign, Employee, Registration
+from core.services.campaign.registration import (
+    AlreadyRegistered,
+    past_closing_date,
+    register_employee,
+)
 from core.services.campaign.rounds import CampaignError
 from core.services.campaign.stages import advance_stage
+from core.services.people.employees import issue_private_link
+from core.services.periods import local_day
 from tests.factories import make_branch, make_employee, make_user
 
 
@@ -97,3 +106,60 @@ def test_simultaneous_registrations_store_one(app, make_campaign, branch):
     assert outcomes == ["refused", "refused", "stored"]
     db.session.rollback()
     assert _count() == 1
+
+
+def _today():
+    return local_day(datetime.now(UTC))
+
+
+def test_the_closing_date_is_the_last_local_day_still_open(make_campaign, branch):
+    campaign = make_campaign([branch], registration_closes_on=date(2026, 3, 31))
+    last_second = local_midnight(date(2026, 4, 1)) - timedelta(seconds=1)
+    assert past_closing_date(campaign, last_second) is False
+    assert past_closing_date(campaign, local_midnight(date(2026, 4, 1))) is True
+
+
+def test_staff_register_on_the_closing_day(make_campaign, branch):
+    employee = make_employee(branch=branch)
+    campaign = make_campaign([branch], registration_closes_on=_today())
+    assert register_employee(campaign, employee, "Helped").late_reason == ""
+
+
+def test_staff_are_refused_the_day_after_closing(make_campaign, branch):
+    employee = make_employee(branch=branch)
+    yesterday = _today() - timedelta(days=1)
+    campaign = make_campaign([branch], registration_closes_on=yesterday)
+    with pytest.raises(CampaignError, match=f"Registration closed on {yesterday.isoformat()}."):
+        register_employee(campaign, employee, "Helped")
+    assert _count() == 0
+
+
+def test_an_admin_registers_late_only_with_a_reason(make_campaign, branch):
+    employee, admin = make_employee(branch=branch), make_user()
+    campaign = make_campaign([branch], registration_closes_on=_today() - timedelta(days=1))
+    with pytest.raises(CampaignError) as refused:
+        register_employee(campaign, employee, "Helped", admin, "   ")
+    assert refused.value.field == "late_reason" and _count() == 0
+    registration = register_employee(campaign, employee, "Helped", admin, " Was on leave. ")
+    assert registration.late_reason == "Was on leave."
+    entry = db.session.scalars(select(AuditEntry).filter_by(action="campaign.register")).one()
+    assert (entry.user_id, entry.after) == (admin.id, {"late_reason": "Was on leave."})
+
+
+def test_an_on_time_registration_keeps_no_late_reason(make_campaign, branch):
+    employee, admin = make_employee(branch=branch), make_user()
+    campaign = make_campaign([branch], registration_closes_on=_today())
+    registration = register_employee(campaign, employee, "Hi", admin, "x")
+    assert registration.late_reason == ""
+
+
+def test_the_staff_page_offers_no_form_after_closing(client, make_campaign, branch):
+    employee = make_employee(branch=branch)
+    campaign = make_campaign([branch], registration_closes_on=_today() - timedelta(days=1))
+    db.session.commit()
+    base = urlsplit(issue_private_link(employee)).path
+    page = client.get(f"{base}/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Registration is closed." in page
+    response = client.post(f"{base}/campaigns/{campaign.id}/register", data={"highlights": "Hi"})
+    assert response.status_code == 400
+    assert _count() == 0
