@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.localtime import local_midnight
-from core.models import AuditEntry, Campaign, Employee, Registration
+from core.models import AuditEntry, Campaign, CampaignStage, Employee, Registration
 from core.services.campaign.registration import (
     AlreadyRegistered,
     past_closing_date,
     register_employee,
 )
-from core.services.campaign.rounds import CampaignError
+from core.services.campaign.rounds import CampaignError, round_candidates
 from core.services.campaign.stages import advance_stage
 from core.services.people.employees import issue_private_link
 from core.services.periods import local_day
@@ -105,6 +105,59 @@ def test_simultaneous_registrations_store_one(app, make_campaign, branch):
         outcomes = sorted(pool.map(register, range(3)))
     assert outcomes == ["refused", "refused", "stored"]
     db.session.rollback()
+    assert _count() == 1
+
+
+def test_a_registration_at_the_close_is_either_counted_or_refused(app, make_campaign, branch):
+    """Racing the close of registration: never stored yet left out of the preliminary."""
+    first, racer = make_employee(branch=branch), make_employee(branch=branch)
+    campaign = make_campaign([branch])
+    register_employee(campaign, first, "Helped")
+    ids = (campaign.id, racer.id)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def act(index: int) -> str:
+        with app.app_context(), app.test_request_context():
+            campaign = db.session.get(Campaign, ids[0])
+            barrier.wait()
+            try:
+                if index == 0:
+                    advance_stage(campaign, None)
+                    return "closed"
+                register_employee(campaign, db.session.get(Employee, ids[1]), "Just in time")
+                return "stored"
+            except CampaignError:
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(2) as pool:
+        closed, registration = pool.map(act, range(2))
+    db.session.rollback()
+    assert closed == "closed"
+    candidates = {c.id for c in round_candidates(campaign, CampaignStage.PRELIMINARY)}
+    stored = _count() == 2
+    assert (registration, stored, racer.id in candidates) in {
+        ("stored", True, True),
+        ("refused", False, False),
+    }
+
+
+def test_a_registration_checks_the_stage_again_under_the_lock(app, make_campaign, branch):
+    """A page loaded before the close cannot register after it (the stage is read locked)."""
+    first, late = make_employee(branch=branch), make_employee(branch=branch)
+    campaign = make_campaign([branch])
+    register_employee(campaign, first, "Helped")
+    db.session.commit()
+    seen_before_the_close = db.session.get(Campaign, campaign.id)
+    assert seen_before_the_close.stage is CampaignStage.REGISTRATION
+    with app.app_context(), app.test_request_context():
+        advance_stage(db.session.get(Campaign, campaign.id), None)
+        db.session.remove()
+
+    with pytest.raises(CampaignError, match="closed"):
+        register_employee(seen_before_the_close, late, "Just in time")
     assert _count() == 1
 
 

@@ -15,7 +15,7 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, Registration, User
 from core.services.audit import record_audit
-from core.services.campaign.rounds import CampaignError
+from core.services.campaign.rounds import CampaignError, lock_campaign
 from core.services.periods import local_day
 
 HIGHLIGHTS_MAX = 2000
@@ -66,6 +66,10 @@ def register_employee(
     if len(highlights) > HIGHLIGHTS_MAX:
         raise CampaignError(_("At most %(n)d characters.", n=HIGHLIGHTS_MAX), field="highlights")
     begin_write()
+    lock_campaign(campaign)  # the close of registration and this registration take turns
+    if campaign.stage is not CampaignStage.REGISTRATION:
+        db.session.rollback()
+        raise CampaignError(_("Registration for this campaign is closed."))
     registration = Registration(
         campaign_id=campaign.id,
         employee_id=employee.id,
