@@ -17,7 +17,7 @@ from core.models import (
     User,
 )
 from core.models.campaign import EVALUATED_ROUNDS
-from core.services.audit import record_audit
+from core.services.audit import record_audit, snapshot
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_ORDER, STAGE_SOURCES, CampaignError
 from scoring.composite import DEFAULT_STAGE_WEIGHTS, validate_weights
 
@@ -78,16 +78,27 @@ def validate_campaign_data(data: CampaignData) -> tuple[dict, list[Branch]]:
     return weights, branches
 
 
+SETTINGS = (
+    "starts_on", "ends_on", "registration_closes_on", "second_round_on", "final_on",
+    "preliminary_pass", "second_pass", "winners", "ballot_size", "vote_threshold",
+    "min_ratings",
+)  # fmt: skip
+
+
 def _apply(campaign: Campaign, data: CampaignData, weights: dict, branches: list) -> None:
     campaign.name = data.name.strip()
     campaign.branches = branches
     campaign.weights = weights
-    for name in (
-        "starts_on", "ends_on", "registration_closes_on", "second_round_on", "final_on",
-        "preliminary_pass", "second_pass", "winners", "ballot_size", "vote_threshold",
-        "min_ratings",
-    ):  # fmt: skip
+    for name in SETTINGS:
         setattr(campaign, name, getattr(data, name))
+
+
+def _settings(campaign: Campaign) -> dict:
+    """Everything an admin sets on the campaign, as the audit log keeps it."""
+    return {
+        **snapshot(campaign, ("name", *SETTINGS, "weights")),
+        "branch_ids": sorted(campaign.branch_ids),
+    }
 
 
 def create_campaign(data: CampaignData, actor: User | None) -> Campaign:
@@ -111,14 +122,16 @@ def update_campaign(campaign: Campaign, data: CampaignData, actor: User | None) 
         raise CampaignError(_("A published campaign can no longer change."))
     weights, branches = validate_campaign_data(data)
     begin_write()
-    before = {"name": campaign.name, "weights": campaign.weights}
+    before = _settings(campaign)
     _apply(campaign, data, weights, branches)
+    after = _settings(campaign)
+    changed = [name for name in after if after[name] != before[name]]
     record_audit(
         "campaign.update",
         "campaign",
         campaign.id,
-        before,
-        {"name": campaign.name, "weights": weights},
+        {name: before[name] for name in changed},
+        {name: after[name] for name in changed},
         user=actor,
     )
     db.session.commit()
