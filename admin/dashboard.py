@@ -1,12 +1,15 @@
-"""The dashboard: this period's ratings and averages, top and bottom staff, tasks waiting."""
+"""The dashboard: this period's ratings and averages, top and bottom staff, tasks waiting,
+and what the running campaigns wait for."""
 
 from flask import render_template
 from flask_babel import gettext as _
 
 from admin import bp
 from admin.access import login_required, visible_branch_ids
+from admin.campaign_forms import SOURCE_LABELS
 from admin.charts import Bar, bar_chart_svg
 from core.labels import dimension_labels
+from core.services.campaign.agenda import campaigns_waiting
 from core.services.periods import current_period_key
 from core.services.ratings.dashboard import (
     dimension_means,
@@ -54,4 +57,6 @@ def dashboard():
         top=top,
         bottom=bottom,
         tasks=waiting_tasks(branch_ids),
+        agendas=campaigns_waiting(branch_ids),
+        source_labels=SOURCE_LABELS,
     )

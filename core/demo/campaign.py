@@ -33,11 +33,25 @@ def _account(email: str, role: Role, name: str, branches, notes: list[str]) -> U
     return user
 
 
+def _active_staff(branch: Branch) -> list[Employee]:
+    """The branch's active employees, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Employee)
+            .where(Employee.branch_id == branch.id, Employee.active.is_(True))
+            .order_by(Employee.id)
+        )
+    )
+
+
 def seed_demo_campaign(notes: list[str]) -> Campaign | None:
     """Create the demo campaign (once) with four registrations and judge panels.
 
     It stays in its registration stage: the admin advances it stage by stage, staff vote
     and self-evaluate from their private pages, the manager and judge score candidates.
+    The demo manager runs the first branch only; the second branch takes part without a
+    manager, so its candidate shows the admin (on the dashboard and the campaign page)
+    whose supervisor evaluation only an admin can give before the round can close.
     Lines worth printing (accounts, where to look) are appended to `notes`.
     """
     if db.session.scalar(select(Campaign.id).where(Campaign.name == DEMO_CAMPAIGN_NAME)):
@@ -65,12 +79,11 @@ def seed_demo_campaign(notes: list[str]) -> Campaign | None:
         min_ratings=0,
     )
     campaign = create_campaign(data, actor=None)
-    employees = db.session.scalars(
-        select(Employee)
-        .where(Employee.branch_id == first_branch.id, Employee.active.is_(True))
-        .order_by(Employee.id)
-    ).all()
-    for employee, highlights in zip(employees, DEMO_HIGHLIGHTS, strict=False):
+    entrants = _active_staff(first_branch)[: len(DEMO_HIGHLIGHTS) - 1]
+    unmanaged = branches[1:2]
+    for branch in unmanaged:
+        entrants += _active_staff(branch)[:1]
+    for employee, highlights in zip(entrants, DEMO_HIGHLIGHTS, strict=False):
         register_employee(campaign, employee, highlights)
     for round_ in (CampaignStage.SECOND, CampaignStage.FINAL):
         set_panel(campaign, round_, [judge.id], None)
@@ -78,4 +91,9 @@ def seed_demo_campaign(notes: list[str]) -> Campaign | None:
         f"Demo campaign '{campaign.name}' at /admin/campaigns/{campaign.id}: "
         f"{manager.email} evaluates {first_branch.name}'s candidates, {judge.email} judges."
     )
+    for branch in unmanaged:
+        notes.append(
+            f"{branch.name} has no manager: the admin's dashboard lists it, and the admin "
+            "evaluates its candidate in the second round and the final."
+        )
     return campaign

@@ -5,10 +5,13 @@ from sqlalchemy import func, select
 
 from core.demo.seed import seed_demo
 from core.extensions import db
-from core.models import Campaign, CampaignStage, JudgePanelMember, Registration
+from core.models import Campaign, CampaignStage, JudgePanelMember, Registration, Role
+from core.services.campaign.agenda import campaigns_waiting
+from core.services.campaign.evaluations import unmanaged_branch_ids
 from core.services.campaign.results import published_winners
 from core.services.campaign.stages import StageHasGaps, advance_stage
 from tests.campaign.conftest import waive_gaps
+from tests.factories import make_user
 
 
 def test_seed_demo_creates_one_registration_stage_campaign(app):
@@ -16,7 +19,7 @@ def test_seed_demo_creates_one_registration_stage_campaign(app):
     seed_demo()
     campaign = db.session.scalars(select(Campaign)).one()
     assert campaign.stage is CampaignStage.REGISTRATION
-    assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 4
     assert db.session.scalar(select(func.count()).select_from(JudgePanelMember)) == 2
 
 
@@ -39,3 +42,21 @@ def test_the_seed_demo_command_prints_the_campaign_accounts(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Demo campaign" in result.output and "manager@example.com" in result.output
+
+
+def test_a_demo_branch_takes_part_without_a_manager(app):
+    seed_demo()
+    campaign = db.session.scalars(select(Campaign)).one()
+    registered_branches = {r.employee.branch_id for r in db.session.scalars(select(Registration))}
+    unmanaged = campaign.branch_ids & registered_branches & unmanaged_branch_ids()
+    assert len(unmanaged) == 1
+    (agenda,) = campaigns_waiting(None)
+    assert agenda.unmanaged_branches == ("Harbour Square",)
+
+
+def test_the_dashboard_names_the_demo_branch_without_a_manager(client, login_as):
+    seed_demo()
+    login_as(make_user(Role.ADMIN))
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Campaigns waiting" in page
+    assert "Harbour Square has no active manager" in page
