@@ -147,11 +147,16 @@ class Gunicorn:
         except OSError:
             return []
 
-    def kill_worker(self) -> int:
-        """SIGKILL one worker (the arbiter starts a new one); returns its pid."""
-        pid = self.worker_pids()[0]
-        os.kill(pid, signal.SIGKILL)
-        return pid
+    def kill_workers(self) -> list[int]:
+        """SIGKILL every worker (the arbiter starts new ones); returns their pids.
+
+        All of them, not one: the kernel may hand every queued connection to the other
+        workers, and a lone idle victim would prove nothing.
+        """
+        pids = self.worker_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return pids
 
     def wait_for_workers(self, timeout: float = BOOT_TIMEOUT_S) -> list[int]:
         """Wait until the arbiter runs its full count of workers again; their pids."""
