@@ -3,8 +3,6 @@
 Runs on the fixtures' SQLite file database, and on PostgreSQL with TEST_DATABASE_URL.
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -14,26 +12,8 @@ from core.extensions import db
 from core.models import AuditEntry, AwardCategory, AwardSnapshot, AwardWinner, Employee
 from core.services.awards.publishing import publish_period
 from core.services.awards.winners import AwardError, add_winner
+from tests.concurrency import run_together
 from tests.factories import make_award_period, make_counted_rating, make_employee
-
-
-def run_together(app, count: int, action) -> list:
-    """Run action(index) in `count` threads released at once; None where AwardError refused."""
-    barrier = threading.Barrier(count)
-
-    def worker(index: int):
-        with app.app_context():
-            barrier.wait()
-            try:
-                return action(index)
-            except AwardError:
-                db.session.rollback()
-                return None
-            finally:
-                db.session.remove()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(worker, range(count)))
 
 
 def _eligible_employees(count: int) -> list[int]:
@@ -55,7 +35,7 @@ def test_concurrent_winners_stay_within_the_quota(app, threads):
         employee = db.session.get(Employee, employee_ids[index])
         return add_winner(category, employee, "Kind.", None).id
 
-    results = run_together(app, threads, add)
+    results = run_together(app, threads, add, refused=AwardError)
 
     assert sum(result is not None for result in results) == 1
     db.session.rollback()  # a fresh snapshot that sees the threads' commits
@@ -69,7 +49,10 @@ def test_two_admins_publishing_at_once_publish_once(app):
     add_winner(period.categories[0], db.session.get(Employee, employee_id), "Kind.", None)
     period_id = period.id
 
-    results = run_together(app, 2, lambda _i: publish_period(period_id, None).id)
+    def publish(_index: int) -> int:
+        return publish_period(period_id, None).id
+
+    results = run_together(app, 2, publish, refused=AwardError)
 
     assert sum(result is not None for result in results) == 1
     db.session.rollback()

@@ -3,9 +3,6 @@
 Runs on the fixtures' SQLite file database, and on PostgreSQL with TEST_DATABASE_URL.
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import func, select
 
@@ -19,29 +16,20 @@ from core.services.points.ledger import (
     count_verified_rating,
     spend_points,
 )
+from tests.concurrency import run_together
 from tests.factories import make_employee, make_rating
 
 
-def run_together(app, count: int, action) -> list:
-    """Run action(index) in `count` threads released at the same moment; collect results."""
-    barrier = threading.Barrier(count)
+def _in_one_transaction(action):
+    """The action as a request runs it: write lock first, one commit."""
 
-    def worker(index: int):
-        with app.app_context():
-            barrier.wait()
-            try:
-                begin_write()
-                result = action(index)
-                db.session.commit()
-                return result
-            except InsufficientPoints:
-                db.session.rollback()
-                return None
-            finally:
-                db.session.remove()
+    def run(index: int):
+        begin_write()
+        result = action(index)
+        db.session.commit()
+        return result
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(worker, range(count)))
+    return run
 
 
 @pytest.mark.parametrize("threads", [2, 20])
@@ -51,9 +39,8 @@ def test_concurrent_spends_covering_one_leave_balance_non_negative(app, threads)
     db.session.commit()
     employee_id = employee.id
 
-    results = run_together(
-        app, threads, lambda i: spend_points(employee_id, 7, f"redemption:{i}", None).id
-    )
+    spend = _in_one_transaction(lambda i: spend_points(employee_id, 7, f"redemption:{i}", None).id)
+    results = run_together(app, threads, spend, refused=InsufficientPoints)
 
     assert sum(result is not None for result in results) == 1
     db.session.rollback()  # a fresh snapshot that sees the threads' commits
@@ -70,7 +57,8 @@ def test_concurrent_spends_of_the_whole_balance_all_pass_when_covered(app):
     db.session.commit()
     employee_id = employee.id
 
-    results = run_together(app, 10, lambda i: spend_points(employee_id, 2, f"r:{i}", None).id)
+    spend = _in_one_transaction(lambda i: spend_points(employee_id, 2, f"r:{i}", None).id)
+    results = run_together(app, 10, spend, refused=InsufficientPoints)
 
     assert None not in results
     db.session.rollback()  # a fresh snapshot that sees the threads' commits
@@ -87,7 +75,7 @@ def test_concurrent_verifications_of_one_employee_are_all_counted(app):
         count_verified_rating(db.session.get(Rating, rating_ids[index]))
         return index
 
-    run_together(app, len(rating_ids), count)
+    run_together(app, len(rating_ids), _in_one_transaction(count))
 
     db.session.rollback()  # a fresh snapshot that sees the threads' commits
     stats = db.session.get(EmployeePeriodStats, (employee_id, "2026-11"))
