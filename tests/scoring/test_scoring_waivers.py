@@ -54,6 +54,11 @@ def test_waiving_every_weighted_source_is_refused():
         rescale_weights({"customer": 100}, {"customer"})
 
 
+def test_a_single_point_of_weight_left_takes_the_whole_hundred():
+    """Any kept weight above zero is enough to rank by, even 1 of 100."""
+    assert rescale_weights({"customer": 99, "supervisor": 1}, ["customer"]) == {"supervisor": 100.0}
+
+
 def test_waiving_all_but_a_zero_weight_is_refused():
     with pytest.raises(ValueError, match="every weighted source is waived"):
         rescale_weights({"customer": 100, "judges": 0}, {"customer"})
