@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import has_request_context
 from flask_login import current_user
+from sqlalchemy import inspect, select
 
 from core.extensions import db
 from core.labels import label
@@ -14,6 +15,7 @@ from core.models import (
     CampaignStage,
     DisputeStatus,
     FollowUpState,
+    FollowUpTask,
     RatingStatus,
     RedemptionStatus,
     RewardKind,
@@ -21,6 +23,11 @@ from core.models import (
     SurpriseStatus,
     User,
 )
+
+# Target types whose name in the log predates record_change (default: the table's name).
+TARGET_TYPES = {FollowUpTask: "followup"}
+# Where the old value of a changed secret is not logged, nor the new one: only the change.
+SECRET_SUFFIXES = ("_hash", "token")
 
 # Entries store enum values as plain text; these fields of these targets hold one.
 ENUM_FIELDS: dict[str, dict[str, type[enum.Enum]]] = {
@@ -66,11 +73,6 @@ def _label_of(enum_type: type[enum.Enum] | None, value):
         return value
 
 
-def snapshot(obj, fields) -> dict:
-    """The named attributes of a row as a JSON-safe dict, for before/after."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
-
-
 def _acting_user() -> User | None:
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()
@@ -97,3 +99,110 @@ def record_audit(
     )
     db.session.add(entry)
     return entry
+
+
+def _is_secret(name: str) -> bool:
+    return name.endswith(SECRET_SUFFIXES)
+
+
+def _ids(items) -> list:
+    return sorted(item.id for item in items)
+
+
+def _column_changes(state) -> tuple[dict, dict]:
+    """Before and after of every changed column; a secret gives only `<name>_changed`."""
+    before, after, unknown = {}, {}, []
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.added:
+            continue
+        if history.deleted:
+            before[attr.key] = history.deleted[0]
+        else:  # set while expired: the session never loaded the stored value
+            unknown.append(attr)
+        after[attr.key] = history.added[0]
+    if unknown:
+        before |= _stored(state, unknown)
+    for name in [name for name in after if name in before and before[name] == after[name]]:
+        del before[name], after[name]
+    for name in [name for name in after if _is_secret(name)]:
+        before.pop(name, None)
+        del after[name]
+        after[f"{name}_changed"] = True
+    return before, after
+
+
+def _stored(state, attrs) -> dict:
+    """The stored values of these columns, read without flushing the pending changes."""
+    keys = zip(state.mapper.primary_key, state.identity, strict=True)
+    where = [column == value for column, value in keys]
+    query = select(*[attr.columns[0] for attr in attrs]).where(*where)
+    with db.session.no_autoflush:
+        row = db.session.execute(query).one()
+    return {attr.key: value for attr, value in zip(attrs, row, strict=True)}
+
+
+def _links(state) -> list:
+    """The many-to-many relationships (a one-to-many child is a row of its own)."""
+    return [rel for rel in state.mapper.relationships if rel.secondary is not None]
+
+
+def _all_values(obj) -> dict:
+    """Every column and loaded many-to-many list of a row, secrets left out."""
+    state = inspect(obj)
+    values = {
+        attr.key: getattr(obj, attr.key)
+        for attr in state.mapper.column_attrs
+        if not _is_secret(attr.key)
+    }
+    for rel in _links(state):
+        if rel.key in state.dict:
+            values[f"{rel.target.name}_ids"] = _ids(getattr(obj, rel.key))
+    return values
+
+
+def changes(obj) -> tuple[dict, dict]:
+    """What changed on a row since it was loaded: (before, after) of each changed field.
+
+    Read from SQLAlchemy's attribute history, so call it after setting the new values and
+    before the flush. Columns by name; a many-to-many list as `<table>_ids`, sorted ids;
+    a secret (a hash or token) only as `<name>_changed: true`.
+    """
+    state = inspect(obj)
+    before, after = _column_changes(state)
+    for rel in _links(state):
+        history = state.attrs[rel.key].history
+        if history.added or history.deleted:
+            key = f"{rel.target.name}_ids"
+            before[key] = _ids([*history.unchanged, *history.deleted])
+            after[key] = _ids([*history.unchanged, *history.added])
+    return before, after
+
+
+def _target(obj) -> tuple[str, object]:
+    state = inspect(obj)
+    name = TARGET_TYPES.get(type(obj), state.mapper.local_table.name)
+    return name, state.identity[0] if state.identity else None
+
+
+def record_change(
+    action: str,
+    obj,
+    user: User | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Audit each field the service changed on a stored row, read from the row (`changes`).
+
+    Call it after setting the new values and before anything flushes them (a query
+    autoflushes: set a replaced collection under `db.session.no_autoflush`).
+
+    `before`/`after` add values that are not columns of the row (masked contacts, a reason).
+    """
+    old, new = changes(obj)
+    return record_audit(action, *_target(obj), old | (before or {}), new | (after or {}), user=user)
+
+
+def record_created(action: str, obj, user: User | None = None, after: dict | None = None):
+    """Audit a new row (flushed, so it has its id) with all its values as after."""
+    return record_audit(action, *_target(obj), None, _all_values(obj) | (after or {}), user=user)

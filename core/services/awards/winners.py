@@ -24,7 +24,7 @@ from core.models import (
     utcnow,
 )
 from core.services import DomainError
-from core.services.audit import record_audit
+from core.services.audit import record_audit, record_change, record_created
 from core.services.awards.candidates import candidates, ineligibility
 
 CITATION_MAX = 1000
@@ -60,14 +60,7 @@ def create_period(name: str, starts_on: date, ends_on: date, actor: User | None)
     period.categories = [AwardCategory(name=n, kind=k) for n, k in default_categories()]
     db.session.add(period)
     db.session.flush()
-    record_audit(
-        "award_period.create",
-        "award_period",
-        period.id,
-        None,
-        {"name": name, "starts_on": starts_on, "ends_on": ends_on},
-        user=actor,
-    )
+    record_created("award_period.create", period, user=actor)
     db.session.commit()
     return period
 
@@ -173,16 +166,8 @@ def set_quota(category_id: int, quota: int, actor: User | None) -> AwardCategory
     except AwardError:
         db.session.rollback()
         raise
-    before = category.winner_quota
     category.winner_quota = quota
-    record_audit(
-        "award_category.quota",
-        "award_category",
-        category.id,
-        {"name": category.name, "winner_quota": before},
-        {"name": category.name, "winner_quota": quota},
-        user=actor,
-    )
+    record_change("award_category.quota", category, user=actor)
     db.session.commit()
     return category
 

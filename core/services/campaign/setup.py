@@ -17,7 +17,7 @@ from core.models import (
     User,
 )
 from core.models.campaign import EVALUATED_ROUNDS
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_audit, record_change, record_created
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_ORDER, STAGE_SOURCES, CampaignError
 from scoring.composite import DEFAULT_STAGE_WEIGHTS, validate_weights
 
@@ -86,19 +86,14 @@ SETTINGS = (
 
 
 def _apply(campaign: Campaign, data: CampaignData, weights: dict, branches: list) -> None:
-    campaign.name = data.name.strip()
-    campaign.branches = branches
-    campaign.weights = weights
-    for name in SETTINGS:
-        setattr(campaign, name, getattr(data, name))
-
-
-def _settings(campaign: Campaign) -> dict:
-    """Everything an admin sets on the campaign, as the audit log keeps it."""
-    return {
-        **snapshot(campaign, ("name", *SETTINGS, "weights")),
-        "branch_ids": sorted(campaign.branch_ids),
-    }
+    # Replacing the branches loads the old ones; a flush then would hide the changes from
+    # the audit log (record_change reads them before the flush).
+    with db.session.no_autoflush:
+        campaign.name = data.name.strip()
+        campaign.branches = branches
+        campaign.weights = weights
+        for name in SETTINGS:
+            setattr(campaign, name, getattr(data, name))
 
 
 def create_campaign(data: CampaignData, actor: User | None) -> Campaign:
@@ -109,9 +104,7 @@ def create_campaign(data: CampaignData, actor: User | None) -> Campaign:
     _apply(campaign, data, weights, branches)
     db.session.add(campaign)
     db.session.flush()
-    record_audit(
-        "campaign.create", "campaign", campaign.id, after={"name": campaign.name}, user=actor
-    )
+    record_created("campaign.create", campaign, user=actor)
     db.session.commit()
     return campaign
 
@@ -122,18 +115,8 @@ def update_campaign(campaign: Campaign, data: CampaignData, actor: User | None) 
         raise CampaignError(_("A published campaign can no longer change."))
     weights, branches = validate_campaign_data(data)
     begin_write()
-    before = _settings(campaign)
     _apply(campaign, data, weights, branches)
-    after = _settings(campaign)
-    changed = [name for name in after if after[name] != before[name]]
-    record_audit(
-        "campaign.update",
-        "campaign",
-        campaign.id,
-        {name: before[name] for name in changed},
-        {name: after[name] for name in changed},
-        user=actor,
-    )
+    record_change("campaign.update", campaign, user=actor)
     db.session.commit()
     return campaign
 

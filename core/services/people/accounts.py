@@ -11,7 +11,7 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import Branch, Role, User, UserSession, utcnow
 from core.services import DomainError
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_change, record_created
 from core.services.people.users import (
     MIN_PASSWORD_LENGTH,
     WeakPassword,
@@ -23,7 +23,6 @@ from core.services.tokens import sha256_hex, url_secret
 
 # Checked when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-USER_FIELDS = ("email", "name", "role", "active", "branches")
 
 
 class InvalidCredentials(DomainError):
@@ -90,7 +89,7 @@ def create_account(email, password, role: Role, name="", branch_ids=(), actor=No
     """Create a manager, judge or admin account, with its branches; commits."""
     begin_write()
     user = create_user(email, password, role, name=name, branches=_branches(branch_ids))
-    record_audit("user.create", "user", user.id, after=snapshot(user, USER_FIELDS), user=actor)
+    record_created("user.create", user, user=actor)
     db.session.commit()
     return user
 
@@ -107,14 +106,16 @@ def update_account(user: User, name, role: Role, branch_ids, actor: User, passwo
             _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
         )
     begin_write()
-    before = snapshot(user, USER_FIELDS)
-    user.name, user.role, user.branches = name, role, _branches(branch_ids)
-    after = snapshot(user, USER_FIELDS)
+    branches = _branches(branch_ids)
+    # Replacing the branches loads the old ones; a flush then would hide the changes from
+    # the audit log (record_change reads them before the flush).
+    with db.session.no_autoflush:
+        user.name, user.role, user.branches = name, role, branches
     if password:
         user.password_hash = hash_password(password)
+    record_change("user.update", user, user=actor)
+    if password:
         db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-        after["password_changed"] = True
-    record_audit("user.update", "user", user.id, before, after, user=actor)
     db.session.commit()
     return user
 
@@ -124,11 +125,9 @@ def set_account_active(user: User, active: bool, actor: User) -> User:
     if user.id == actor.id and not active:
         raise CannotChangeSelf(_("You cannot disable your own account."))
     begin_write()
-    before = snapshot(user, ("active",))
     user.active = active
+    record_change("user.enable" if active else "user.disable", user, user=actor)
     if not active:
         db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    action = "user.enable" if active else "user.disable"
-    record_audit(action, "user", user.id, before, snapshot(user, ("active",)), user=actor)
     db.session.commit()
     return user

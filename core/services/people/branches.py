@@ -8,9 +8,7 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import Branch, Employee, User
 from core.services import DomainError
-from core.services.audit import record_audit, snapshot
-
-BRANCH_FIELDS = ("name", "address", "active")
+from core.services.audit import record_change, record_created
 
 
 class BranchNameTaken(DomainError):
@@ -41,9 +39,7 @@ def create_branch(name: str, address: str, actor: User) -> Branch:
     branch = Branch(name=name, address=address.strip())
     db.session.add(branch)
     db.session.flush()
-    record_audit(
-        "branch.create", "branch", branch.id, after=snapshot(branch, BRANCH_FIELDS), user=actor
-    )
+    record_created("branch.create", branch, user=actor)
     _commit_or_name_taken()
     return branch
 
@@ -53,11 +49,8 @@ def update_branch(branch: Branch, name: str, address: str, actor: User) -> Branc
     name = name.strip()
     begin_write()
     _check_name_free(name, branch.id)
-    before = snapshot(branch, BRANCH_FIELDS)
     branch.name, branch.address = name, address.strip()
-    record_audit(
-        "branch.update", "branch", branch.id, before, snapshot(branch, BRANCH_FIELDS), user=actor
-    )
+    record_change("branch.update", branch, user=actor)
     _commit_or_name_taken()
     return branch
 
@@ -65,10 +58,8 @@ def update_branch(branch: Branch, name: str, address: str, actor: User) -> Branc
 def set_branch_active(branch: Branch, active: bool, actor: User) -> Branch:
     """Deactivate (or reactivate) a branch; its history stays. Commits."""
     begin_write()
-    before = snapshot(branch, BRANCH_FIELDS)
     branch.active = active
-    action = "branch.activate" if active else "branch.deactivate"
-    record_audit(action, "branch", branch.id, before, snapshot(branch, BRANCH_FIELDS), user=actor)
+    record_change("branch.activate" if active else "branch.deactivate", branch, user=actor)
     db.session.commit()
     return branch
 

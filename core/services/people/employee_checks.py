@@ -13,7 +13,6 @@ NAME_MAX = 80
 TITLE_MAX = 80
 STAFF_NO_MAX = 40
 BRANCH_NAME_MAX = 120
-EMPLOYEE_FIELDS = ("display_name", "title", "staff_no", "branch_id", "active")
 
 
 class InvalidEmployee(DomainError):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from core.database import begin_write
 from core.extensions import db
 from core.models import Employee, User
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_change
 from core.services.messaging.mail import send_mail
 from core.services.people.employee_checks import checked_employee_fields, flush_refusing_duplicates
 from core.services.people.employee_identities import (
@@ -16,10 +16,7 @@ from core.services.people.employee_identities import (
     parse_contacts,
     refuse_taken,
 )
-from core.services.people.employees import (
-    EMPLOYEE_FIELDS,
-    issue_private_link,
-)
+from core.services.people.employees import issue_private_link
 from core.services.people.photos import delete_photo, reencode_photo, store_photo
 
 
@@ -44,13 +41,13 @@ def update_employee(
         branch_id, display_name, title, staff_no, editing=employee
     )
     refuse_taken(contacts, employee.id)
-    before = {**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)}
+    before = {"contacts": contact_hints(employee)}
     apply_contacts(employee, contacts)
     employee.branch_id = branch.id
     employee.display_name, employee.title, employee.staff_no = display_name, title, staff_no or None
+    after = {"contacts": contact_hints(employee)}
+    record_change("employee.update", employee, user=actor, before=before, after=after)
     flush_refusing_duplicates()
-    after = {**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)}
-    record_audit("employee.update", "employee", employee.id, before, after, user=actor)
     db.session.commit()
     return employee
 
@@ -62,8 +59,7 @@ def set_employee_photo(employee: Employee, data: bytes, actor: User) -> None:
     begin_write()
     old = employee.photo
     employee.photo = name
-    record_audit("employee.photo", "employee", employee.id, {"photo": old}, {"photo": name},
-                 user=actor)  # fmt: skip
+    record_change("employee.photo", employee, user=actor)
     db.session.commit()
     delete_photo(old)
 

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from core.database import begin_write
 from core.extensions import db
 from core.models import Employee, RetiredCardToken, User
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_audit, record_change, record_created
 from core.services.people.employee_checks import (  # noqa: F401  (re-exported)
-    EMPLOYEE_FIELDS,
     DuplicateEmployee,
     InvalidEmployee,
     UnknownBranch,
@@ -72,12 +71,8 @@ def add_employee(
     apply_contacts(employee, contacts)
     db.session.add(employee)
     flush_refusing_duplicates()
-    record_audit(
-        "employee.add",
-        "employee",
-        employee.id,
-        after={**snapshot(employee, EMPLOYEE_FIELDS), "contacts": contact_hints(employee)},
-        user=actor,
+    record_created(
+        "employee.add", employee, user=actor, after={"contacts": contact_hints(employee)}
     )
     db.session.commit()
     return employee
@@ -86,16 +81,8 @@ def add_employee(
 def set_employee_active(employee: Employee, active: bool, actor: User | None = None) -> None:
     """Activate or deactivate an employee; an inactive employee's card says so when scanned."""
     begin_write()
-    before = snapshot(employee, EMPLOYEE_FIELDS)
     employee.active = active
-    record_audit(
-        "employee.activate" if active else "employee.deactivate",
-        "employee",
-        employee.id,
-        before=before,
-        after=snapshot(employee, EMPLOYEE_FIELDS),
-        user=actor,
-    )
+    record_change("employee.activate" if active else "employee.deactivate", employee, user=actor)
     db.session.commit()
 
 

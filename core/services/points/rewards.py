@@ -8,9 +8,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Reward, RewardKind, User
 from core.services import DomainError
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_change, record_created
 
-REWARD_FIELDS = ("name", "description", "kind", "cost", "stock", "active")
 NAME_MAX = 120
 
 
@@ -48,9 +47,7 @@ def create_reward(fields: RewardFields, actor: User | None) -> Reward:
     reward = Reward(**asdict(_checked(fields)))
     db.session.add(reward)
     db.session.flush()
-    record_audit(
-        "reward.create", "reward", reward.id, None, snapshot(reward, REWARD_FIELDS), user=actor
-    )
+    record_created("reward.create", reward, user=actor)
     db.session.commit()
     return reward
 
@@ -58,12 +55,9 @@ def create_reward(fields: RewardFields, actor: User | None) -> Reward:
 def update_reward(reward: Reward, fields: RewardFields, actor: User | None) -> Reward:
     """Change a reward (requests already made keep the cost they were made at); commits."""
     checked = _checked(fields)
-    before = snapshot(reward, REWARD_FIELDS)
     for name, value in asdict(checked).items():
         setattr(reward, name, value)
-    record_audit(
-        "reward.update", "reward", reward.id, before, snapshot(reward, REWARD_FIELDS), user=actor
-    )
+    record_change("reward.update", reward, user=actor)
     db.session.commit()
     return reward
 

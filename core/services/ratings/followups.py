@@ -14,9 +14,8 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import FollowUpState, FollowUpTask, User, utcnow
 from core.services import DomainError
-from core.services.audit import record_audit, snapshot
+from core.services.audit import record_change
 
-TASK_FIELDS = ("state", "note", "contacted_at", "resolved_at")
 # Allowed moves: a customer who cannot be reached may still be resolved (with a note).
 NEXT_STATES = {
     FollowUpState.OPEN: {FollowUpState.CONTACTED, FollowUpState.RESOLVED},
@@ -78,7 +77,6 @@ def update_task(task: FollowUpTask, actor: User, note: str, state: FollowUpState
     task = db.session.scalars(statement.execution_options(populate_existing=True)).one()
     if state is not task.state and state not in NEXT_STATES[task.state]:
         raise InvalidTransition(_("This follow-up cannot go back to an earlier state."))
-    before = snapshot(task, TASK_FIELDS)
     task.note = note.strip()
     if state is not task.state:
         now = utcnow()
@@ -87,6 +85,5 @@ def update_task(task: FollowUpTask, actor: User, note: str, state: FollowUpState
         if state is FollowUpState.RESOLVED:
             task.resolved_at = now
         task.state = state
-    record_audit("followup.update", "followup", task.id, before, snapshot(task, TASK_FIELDS),
-                 user=actor)  # fmt: skip
+    record_change("followup.update", task, user=actor)
     db.session.commit()
