@@ -262,9 +262,9 @@ NOT_EDITS = {
     "admin.campaign_panel": "replaces a round's judge panel (campaign.panel)",
     "admin.campaign_register": "registers a candidate (campaign.register)",
     "admin.campaign_waive": "waives a source for a candidate (campaign.waive_source)",
-    "admin.campaign_evaluate": "a supervisor's own evaluation of a candidate",
-    "admin.campaign_self_review": "accepts or returns a candidate's self-evaluation",
-    "admin.judging_score": "a judge's own score of a candidate",
+    "admin.campaign_evaluate": "an evaluation (record_created, then record_change)",
+    "admin.campaign_self_review": "a review of a self-evaluation (record_change)",
+    "admin.judging_score": "a judge's score (record_created, then record_change)",
 }
 
 

@@ -4,7 +4,13 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import CampaignStage, Role, SelfEvaluationStatus, SupervisorEvaluation
+from core.models import (
+    AuditEntry,
+    CampaignStage,
+    Role,
+    SelfEvaluationStatus,
+    SupervisorEvaluation,
+)
 from core.services.campaign.evaluations import (
     JudgeConflict,
     accepted_self_evaluations,
@@ -198,3 +204,47 @@ def test_the_panel_keeps_every_score_with_four_judges(second_round):
     for judge, value in zip(judges, (1, 4, 4, 10), strict=True):
         save_judge_score(campaign, judge, ann, dict.fromkeys(DEMO, value), "")
     assert _source(campaign, ann, "judges").raw == pytest.approx((0 + 300 + 300 + 900) / 9 / 4)
+
+
+def _entries(action: str) -> list[AuditEntry]:
+    query = select(AuditEntry).filter_by(action=action).order_by(AuditEntry.id)
+    return list(db.session.scalars(query))
+
+
+def test_a_supervisor_evaluation_and_its_revision_are_in_the_audit_log(
+    second_round, manager_of, branch
+):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    manager = manager_of(branch)
+    save_supervisor_evaluation(campaign, ann, manager, SUPERVISOR, "Always calm.")
+    save_supervisor_evaluation(campaign, ann, manager, {**SUPERVISOR, "quality": 7}, "Calm.")
+
+    created, revised = _entries("campaign.evaluate")
+    assert created.user_id == manager.id
+    assert (created.after["quality"], created.after["comment"]) == (10, "Always calm.")
+    assert revised.before == {"quality": 10, "comment": "Always calm."}
+    assert revised.after == {"quality": 7, "comment": "Calm."}
+
+
+def test_a_self_evaluation_review_is_in_the_audit_log(second_round, manager_of, branch):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    evaluation = submit_self_evaluation(campaign, ann, SELF, "Because.", "Learn more.")
+    reviewer = manager_of(branch)
+    review_self_evaluation(evaluation, reviewer, accept=False, comment="Say more.")
+
+    (entry,) = _entries("campaign.self_review")
+    assert entry.user_id == reviewer.id
+    assert entry.before["status"] == "submitted"
+    assert entry.after["status"] == "returned"
+    assert entry.after["supervisor_comment"] == "Say more."
+
+
+def test_a_judge_score_and_its_revision_are_in_the_audit_log(second_round):
+    campaign, (ann, _bo, _cy), _voters = second_round
+    (judge,) = _judges(campaign, 1)
+    save_judge_score(campaign, judge, ann, DEMO, "Fluent.")
+    save_judge_score(campaign, judge, ann, {**DEMO, "teamwork": 6}, "Fluent.")
+
+    created, revised = _entries("campaign.judge_score")
+    assert created.user_id == judge.id and created.after["teamwork"] == 10
+    assert (revised.before, revised.after) == ({"teamwork": 10}, {"teamwork": 6})

@@ -27,6 +27,7 @@ from core.models import (
 )
 from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
 from core.models.people import manager_branches
+from core.services.audit import record_change, record_created
 from core.services.campaign.rounds import CampaignError, is_candidate
 
 TEXT_MAX = 2000
@@ -88,8 +89,11 @@ def _candidate_in_round(campaign: Campaign, round_: CampaignStage, candidate: Em
         raise CampaignError(_("This employee is not a candidate of the current round."))
 
 
-def _save(row, lookup: dict, values: dict):
-    """Insert or update the row found by `lookup`; the unique key settles a race."""
+def _save(row, lookup: dict, values: dict, audit: tuple[str, User] | None = None):
+    """Insert or update the row found by `lookup`; the unique key settles a race.
+
+    `audit` (action, user): log the new row, or each changed field of the stored one.
+    """
     begin_write()
     existing = db.session.scalar(select(row).filter_by(**lookup))
     target = existing or row(**lookup)
@@ -97,6 +101,11 @@ def _save(row, lookup: dict, values: dict):
         setattr(target, name, value)
     db.session.add(target)
     try:
+        if audit and existing is not None:
+            record_change(audit[0], target, user=audit[1])
+        db.session.flush()
+        if audit and existing is None:
+            record_created(audit[0], target, user=audit[1])
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -124,7 +133,8 @@ def save_supervisor_evaluation(
         "manager_id": manager.id,
     }
     values = {name: scores[name] for name in ("attitude", "quality", "efficiency")}
-    return _save(SupervisorEvaluation, lookup, {**values, "comment": comment})
+    values = {**values, "comment": comment}
+    return _save(SupervisorEvaluation, lookup, values, ("campaign.evaluate", manager))
 
 
 def self_evaluation_of(
@@ -171,9 +181,13 @@ def review_self_evaluation(
         raise CampaignError(_("This self-evaluation has been reviewed already."))
     comment = _check_text(comment, "comment", required=not accept)
     begin_write()
-    evaluation.status = SelfEvaluationStatus.ACCEPTED if accept else SelfEvaluationStatus.RETURNED
-    evaluation.supervisor_comment = comment
-    evaluation.reviewed_by_id = reviewer.id
+    with db.session.no_autoflush:  # reloading the expired reviewer must not flush (the log)
+        evaluation.status = (
+            SelfEvaluationStatus.ACCEPTED if accept else SelfEvaluationStatus.RETURNED
+        )
+        evaluation.supervisor_comment = comment
+        evaluation.reviewed_by_id = reviewer.id
+        record_change("campaign.self_review", evaluation, user=reviewer)
     db.session.commit()
     return evaluation
 
@@ -223,4 +237,5 @@ def save_judge_score(
         "candidate_id": candidate.id,
     }
     values = {name: scores[name] for name in criteria}
-    return _save(JudgeScore, lookup, {**values, "note": _check_text(note, "note", required=False)})
+    values["note"] = _check_text(note, "note", required=False)
+    return _save(JudgeScore, lookup, values, ("campaign.judge_score", judge))
