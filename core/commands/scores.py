@@ -21,8 +21,6 @@ def verify() -> None:
         click.echo(drift.describe())
     for difference in reproduction.differences:
         click.echo(difference.describe())
-    for note in reproduction.not_reproducible:
-        click.echo(f"not reproducible yet: {note}")
     if drifts:
         click.echo(f"{len(drifts)} drifted rows; run `flask scores rebuild` to repair.", err=True)
     if reproduction.differences:

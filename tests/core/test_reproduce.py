@@ -117,11 +117,13 @@ def test_tampered_stage_result_is_reported(app, runner):
     assert f"employee {ann_id} passed frozen False, recomputed True" in result.output
 
 
-def test_stage_with_later_ratings_is_listed_as_not_reproducible(app, runner):
+def test_ratings_after_the_close_leave_a_frozen_stage_as_it_was(app, runner):
+    """A stage is recomputed as of its freeze: later ratings belong to the next stage."""
     campaign_id, ann_id = _published_stage()
     rate(db.session.get(Employee, ann_id), 1)
 
     result = runner.invoke(args=["scores", "verify"])
 
     assert result.exit_code == 0, result.output
-    assert f"not reproducible yet: campaign {campaign_id} preliminary: 3 ratings" in result.output
+    assert f"campaign {campaign_id}" not in result.output
+    assert "0 differences" in result.output

@@ -12,6 +12,7 @@ is a gap (stage_gaps): the stage does not close while there is one.
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -60,11 +61,13 @@ def pass_count(campaign: Campaign, stage: CampaignStage) -> int:
     }[stage]
 
 
-def stage_results(campaign: Campaign, stage: CampaignStage) -> list[CandidateResult]:
-    """The live results of a stage: ranked candidates, then the screened out."""
+def stage_results(
+    campaign: Campaign, stage: CampaignStage, as_of: datetime | None = None
+) -> list[CandidateResult]:
+    """The live results of a stage (as of `as_of`): ranked candidates, then the screened out."""
     candidates = round_candidates(campaign, stage)
-    counts = {eid: count for eid, (count, _s) in customer_totals(campaign).items()}
-    sources = source_scores(campaign, stage, candidates)
+    counts = {eid: count for eid, (count, _s) in customer_totals(campaign, as_of).items()}
+    sources = source_scores(campaign, stage, candidates, as_of)
     weights = campaign.weights[stage.value]
     waived = waived_sources(campaign, stage) if stage in EVALUATED_ROUNDS else {}
     by_id = {c.id: c for c in candidates}

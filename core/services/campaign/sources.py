@@ -23,8 +23,9 @@ Missing sources count 0 and are flagged; ties fall to the customer score.
 
 import math
 from collections import defaultdict
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 
 from core.extensions import db
 from core.models import (
@@ -46,11 +47,12 @@ from scoring.composite import panel_score, ten_point_to_100, votes_to_100
 from scoring.scores import bayesian_score, normalise_score, period_mean
 
 
-def counted_ratings(campaign: Campaign):
+def counted_ratings(campaign: Campaign, as_of: datetime | None = None):
     """Subquery (rating id, employee id, score): the one counted rating per customer and candidate.
 
     The customer's latest verified rating of the candidate in the campaign's days and
-    branches (see the module docstring for why).
+    branches (see the module docstring for why); with `as_of`, only ratings counted by
+    then (a frozen stage is recomputed as it was when it closed).
     """
     start, end = days_window(campaign.starts_on, campaign.ends_on)
     # A rating without a customer hash is its own customer: partitioned by its id too.
@@ -74,6 +76,7 @@ def counted_ratings(campaign: Campaign):
             Rating.status == RatingStatus.VERIFIED,
             Rating.branch_id.in_(sorted(campaign.branch_ids)),
             counted_between(start, end),
+            true() if as_of is None else as_of >= COUNTED_AT,
         )
         .subquery()
     )
@@ -84,18 +87,20 @@ def counted_ratings(campaign: Campaign):
     )
 
 
-def customer_totals(campaign: Campaign) -> dict[int, tuple[int, float]]:
+def customer_totals(
+    campaign: Campaign, as_of: datetime | None = None
+) -> dict[int, tuple[int, float]]:
     """(customers, score sum) per employee: one counted rating per verified customer."""
-    counted = counted_ratings(campaign)
+    counted = counted_ratings(campaign, as_of)
     query = select(counted.c.employee_id, func.count(), func.sum(counted.c.score)).group_by(
         counted.c.employee_id
     )
     return {row[0]: (int(row[1]), float(row[2])) for row in db.session.execute(query)}
 
 
-def customer_scores(campaign: Campaign) -> dict[int, float]:
+def customer_scores(campaign: Campaign, as_of: datetime | None = None) -> dict[int, float]:
     """Normalised (0..100) customer score of each employee with ratings in the dates."""
-    totals = customer_totals(campaign)
+    totals = customer_totals(campaign, as_of)
     prior = period_mean(
         sum(c for c, _s in totals.values()), math.fsum(s for _c, s in totals.values())
     )
@@ -177,9 +182,11 @@ def judge_scores(campaign: Campaign, round_: CampaignStage) -> dict[int, float]:
     return {cid: panel_score(values) for cid, values in per_candidate.items()}
 
 
-def source_scores(campaign: Campaign, stage: CampaignStage, candidates) -> dict[int, dict]:
-    """Every candidate's normalised sources for the stage (None: missing)."""
-    customer = customer_scores(campaign)
+def source_scores(
+    campaign: Campaign, stage: CampaignStage, candidates, as_of: datetime | None = None
+) -> dict[int, dict]:
+    """Every candidate's normalised sources for the stage (None: missing), as of `as_of`."""
+    customer = customer_scores(campaign, as_of)
     if stage is CampaignStage.PRELIMINARY:
         return {c.id: {"customer": customer.get(c.id)} for c in candidates}
     others = {
