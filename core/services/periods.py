@@ -54,6 +54,11 @@ def counted_between(start: datetime, end: datetime):
     return and_(start <= COUNTED_AT, end > COUNTED_AT)
 
 
+def counted_by(moment: datetime):
+    """SQL condition: the rating was counted (verified) at or before `moment`."""
+    return COUNTED_AT <= moment  # noqa: SIM300 (a column, not a constant)
+
+
 def seconds_left_in_period(key: str) -> int:
     """Whole seconds until the period `key` ends (at least 1)."""
     _start, end = period_window(key)

@@ -41,7 +41,7 @@ from core.models import (
     SupervisorEvaluation,
     VoteTally,
 )
-from core.services.periods import COUNTED_AT, counted_between, days_window
+from core.services.periods import COUNTED_AT, counted_between, counted_by, days_window
 from core.services.points.rules import score_settings
 from scoring.composite import panel_score, ten_point_to_100, votes_to_100
 from scoring.scores import bayesian_score, normalise_score, period_mean
@@ -76,7 +76,7 @@ def counted_ratings(campaign: Campaign, as_of: datetime | None = None):
             Rating.status == RatingStatus.VERIFIED,
             Rating.branch_id.in_(sorted(campaign.branch_ids)),
             counted_between(start, end),
-            true() if as_of is None else as_of >= COUNTED_AT,
+            true() if as_of is None else counted_by(as_of),
         )
         .subquery()
     )
