@@ -59,6 +59,16 @@ def begin_write() -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def write_locked(model, row_id):
+    """begin_write(), then the row read afresh under a row lock (None when it is gone).
+
+    Two writers of the same row take turns: PostgreSQL locks the row, SQLite already
+    holds its write lock.
+    """
+    begin_write()
+    return db.session.get(model, row_id, with_for_update=True, populate_existing=True)
+
+
 def discard_session() -> None:
     """Roll the session back after a failure; when the connection is dead, drop it instead."""
     try:

@@ -13,11 +13,12 @@ with an override reason.
 
 from flask_babel import lazy_gettext as _l
 
+from core.database import write_locked
 from core.extensions import db
 from core.models import AwardPeriod, AwardSnapshot, AwardStatus, AwardWinner, User, utcnow
 from core.services.audit import record_audit
 from core.services.awards.candidates import Candidate, barred, candidates, ineligibility
-from core.services.awards.winners import REASON_MAX, REASON_MIN, AwardError, locked_period
+from core.services.awards.winners import REASON_MAX, REASON_MIN, AwardError
 from core.services.periods import local_day
 from core.services.points.rules import current_points_rules, current_weights, score_settings
 
@@ -129,7 +130,7 @@ def publish_period(
 
     `early_reason` is needed (and kept) only while the period is still running.
     """
-    period = locked_period(period_id)
+    period = write_locked(AwardPeriod, period_id)
     try:
         if period.status is not AwardStatus.DRAFT:
             raise AwardError(_l("Only a draft period can be published."))

@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.database import begin_write
+from core.database import write_locked
 from core.extensions import db
 from core.models import (
     AwardCategory,
@@ -70,17 +70,6 @@ def _require_draft(period: AwardPeriod) -> None:
         raise AwardError(_l("Winners can only change while the period is a draft."))
 
 
-def _locked_category(category_id: int) -> AwardCategory:
-    """The category, its period and winners re-read under the write lock."""
-    begin_write()
-    return db.session.scalars(
-        select(AwardCategory)
-        .where(AwardCategory.id == category_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def _checked_override(category: AwardCategory, employee: Employee, reason: str | None):
     """(ineligibility reasons, override reason or None); refuses an unexplained ineligible."""
     reasons = ineligibility(category, employee, candidates(category))
@@ -120,7 +109,7 @@ def add_winner(
     if not citation or len(citation) > CITATION_MAX:
         raise AwardError(_l("Write a citation of at most %(n)d characters.", n=CITATION_MAX))
     employee_id = employee.id
-    category = _locked_category(category.id)
+    category = write_locked(AwardCategory, category.id)
     employee = db.session.get(Employee, employee_id)
     try:
         _require_draft(category.period)
@@ -155,7 +144,7 @@ def set_quota(category_id: int, quota: int, actor: User | None) -> AwardCategory
     """Change how many winners a draft period's category may have; commits."""
     if not 1 <= quota <= QUOTA_MAX:
         raise AwardError(_l("A quota is from 1 to %(n)d.", n=QUOTA_MAX), field="winner_quota")
-    category = _locked_category(category_id)
+    category = write_locked(AwardCategory, category_id)
     try:
         _require_draft(category.period)
         if quota < len(category.winners):
@@ -188,24 +177,12 @@ def remove_winner(winner: AwardWinner, actor: User | None) -> None:
     db.session.commit()
 
 
-def locked_period(period_id: int) -> AwardPeriod:
-    """The period re-read under the write lock (the caller commits or rolls back)."""
-    begin_write()
-    period = db.session.scalars(
-        select(AwardPeriod)
-        .where(AwardPeriod.id == period_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    return period
-
-
 def withdraw_period(period_id: int, actor: User | None, reason: str) -> None:
     """Unpublish: the wall of fame drops it, certificates verify as withdrawn; commits."""
     reason = (reason or "").strip()
     if not reason:
         raise AwardError(_l("Give a reason."))
-    period = locked_period(period_id)
+    period = write_locked(AwardPeriod, period_id)
     if period.status is not AwardStatus.PUBLISHED:
         db.session.rollback()
         raise AwardError(_l("Only a published period can be withdrawn."))

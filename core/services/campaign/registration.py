@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from core.database import begin_write
+from core.database import write_locked
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, Registration, User
 from core.services.audit import record_audit
-from core.services.campaign.rounds import CampaignError, lock_campaign
+from core.services.campaign.rounds import CampaignError
 from core.services.periods import local_day
 
 HIGHLIGHTS_MAX = 2000
@@ -65,8 +65,7 @@ def register_employee(
         raise CampaignError(_("Describe your service highlights."), field="highlights")
     if len(highlights) > HIGHLIGHTS_MAX:
         raise CampaignError(_("At most %(n)d characters.", n=HIGHLIGHTS_MAX), field="highlights")
-    begin_write()
-    lock_campaign(campaign)  # the close of registration and this registration take turns
+    write_locked(Campaign, campaign.id)  # the close of registration and this one take turns
     if campaign.stage is not CampaignStage.REGISTRATION:
         db.session.rollback()
         raise CampaignError(_("Registration for this campaign is closed."))

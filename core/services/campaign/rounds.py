@@ -34,19 +34,6 @@ class CampaignError(DomainError):
         self.field = field
 
 
-def lock_campaign(campaign: Campaign) -> None:
-    """Reload the campaign under a row lock (after begin_write): changes to it take turns.
-
-    PostgreSQL locks the row; SQLite's write lock is taken already by begin_write.
-    """
-    db.session.scalars(
-        select(Campaign)
-        .where(Campaign.id == campaign.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def registration_of(campaign: Campaign, employee: Employee) -> Registration | None:
     """The employee's registration in the campaign, if any."""
     return db.session.scalar(

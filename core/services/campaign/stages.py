@@ -6,7 +6,7 @@ the stage weighs, or an admin waived it for them (see waivers).
 
 from flask_babel import gettext as _
 
-from core.database import begin_write
+from core.database import write_locked
 from core.extensions import db
 from core.models import Campaign, CampaignStage, User, VoteTally
 from core.models.campaign import EVALUATED_ROUNDS
@@ -15,7 +15,6 @@ from core.services.campaign.results import freeze_stage, stage_gaps, stage_resul
 from core.services.campaign.rounds import (
     RANKED_STAGES,
     CampaignError,
-    lock_campaign,
     next_stage,
     round_candidates,
 )
@@ -35,8 +34,7 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
     upcoming = next_stage(current)
     if upcoming is None:
         raise CampaignError(_("This campaign is published already."))
-    begin_write()
-    lock_campaign(campaign)  # two admins, or an admin waiving a source meanwhile, take turns
+    write_locked(Campaign, campaign.id)  # two admins, or a waiver meanwhile, take turns
     if campaign.stage is not current:
         db.session.rollback()
         raise CampaignError(_("Someone else advanced this campaign meanwhile."))

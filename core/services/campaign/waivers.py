@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.database import begin_write
+from core.database import write_locked
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, User
 from core.models.campaign import EVALUATED_ROUNDS, SourceWaiver
 from core.services.audit import record_audit
-from core.services.campaign.rounds import CampaignError, lock_campaign, round_candidates
+from core.services.campaign.rounds import CampaignError, round_candidates
 from core.services.campaign.sources import source_scores
 from scoring.composite import rescale_weights
 
@@ -67,8 +67,7 @@ def waive_source(
         raise CampaignError(_("Say why this source is waived."), field="reason")
     if len(reason) > REASON_MAX:
         raise CampaignError(_("At most %(n)d characters.", n=REASON_MAX), field="reason")
-    begin_write()
-    lock_campaign(campaign)
+    write_locked(Campaign, campaign.id)
     round_ = campaign.stage
     if round_ not in EVALUATED_ROUNDS:
         db.session.rollback()

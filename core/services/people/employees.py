@@ -6,7 +6,7 @@ core.services.people.employee_import; both are re-exported here, the one place t
 
 from sqlalchemy import select
 
-from core.database import begin_write
+from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Employee, RetiredCardToken, User
 from core.services.audit import record_audit, record_change, record_created
@@ -88,10 +88,8 @@ def set_employee_active(employee: Employee, active: bool, actor: User | None = N
 
 def rotate_card_token(employee: Employee, actor: User | None = None) -> str:
     """Give the employee a new card token (card lost); the old card then reads as retired."""
-    employee_id = employee.id
-    begin_write()
-    # Lock the row (PostgreSQL) so two rotations at once cannot both retire the same token.
-    employee = db.session.get(Employee, employee_id, with_for_update=True, populate_existing=True)
+    # Two rotations at once must not both retire the same token.
+    employee = write_locked(Employee, employee.id)
     old_token = employee.card_token
     db.session.add(RetiredCardToken(token=old_token, employee_id=employee.id))
     employee.card_token = card_token()
