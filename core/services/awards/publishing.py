@@ -18,7 +18,7 @@ from core.extensions import db
 from core.models import AwardPeriod, AwardSnapshot, AwardStatus, AwardWinner, User, utcnow
 from core.services.audit import record_audit
 from core.services.awards.candidates import Candidate, barred, candidates, ineligibility
-from core.services.awards.winners import REASON_MAX, REASON_MIN, AwardError
+from core.services.awards.winners import AwardError, written_reason
 from core.services.periods import local_day
 from core.services.points.rules import current_points_rules, current_weights, score_settings
 
@@ -35,21 +35,11 @@ def _early_reason(period: AwardPeriod, reason: str | None) -> str | None:
     """The reason to publish before the period is over (None when it is over)."""
     if not is_running(period):
         return None
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN:
-        raise AwardError(
-            _l(
-                "The period runs until %(day)s. To publish early, tick “Publish early” "
-                "and give a reason.",
-                day=period.ends_on.isoformat(),
-            ),
-            field="early_reason",
-        )
-    if len(reason) > REASON_MAX:
-        raise AwardError(
-            _l("Write a reason of at most %(n)d characters.", n=REASON_MAX), field="early_reason"
-        )
-    return reason
+    missing = _l(
+        "The period runs until %(day)s. To publish early, tick “Publish early” and give a reason.",
+        day=period.ends_on.isoformat(),
+    )
+    return written_reason(reason, "early_reason", missing)
 
 
 def _check_winners(period: AwardPeriod, listed: dict[int, list[Candidate]]) -> None:

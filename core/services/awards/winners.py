@@ -70,26 +70,30 @@ def _require_draft(period: AwardPeriod) -> None:
         raise AwardError(_l("Winners can only change while the period is a draft."))
 
 
+def written_reason(reason: str | None, field: str, missing) -> str:
+    """A reason for an exception to the rules, stripped; AwardError with `missing` next to
+    `field` when it says too little, or when it is too long."""
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise AwardError(missing, field=field)
+    if len(reason) > REASON_MAX:
+        raise AwardError(
+            _l("Write a reason of at most %(n)d characters.", n=REASON_MAX), field=field
+        )
+    return reason
+
+
 def _checked_override(category: AwardCategory, employee: Employee, reason: str | None):
     """(ineligibility reasons, override reason or None); refuses an unexplained ineligible."""
     reasons = ineligibility(category, employee, candidates(category))
-    reason = (reason or "").strip()
     if not reasons:
         return [], None
-    if len(reason) < REASON_MIN:
-        raise AwardError(
-            _l(
-                "%(name)s is not eligible (%(why)s). To pick them anyway, write why.",
-                name=employee.display_name,
-                why="; ".join(reasons),
-            ),
-            field="override_reason",
-        )
-    if len(reason) > REASON_MAX:
-        raise AwardError(
-            _l("Write a reason of at most %(n)d characters.", n=REASON_MAX), field="override_reason"
-        )
-    return reasons, reason
+    missing = _l(
+        "%(name)s is not eligible (%(why)s). To pick them anyway, write why.",
+        name=employee.display_name,
+        why="; ".join(reasons),
+    )
+    return reasons, written_reason(reason, "override_reason", missing)
 
 
 def add_winner(

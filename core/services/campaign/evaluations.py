@@ -28,7 +28,7 @@ from core.models import (
 from core.models.campaign import EVALUATED_ROUNDS, JUDGE_CRITERIA
 from core.models.people import manager_branches
 from core.services.audit import record_change, record_created
-from core.services.campaign.rounds import CampaignError, is_candidate
+from core.services.campaign.rounds import CampaignError, checked_text, is_candidate
 
 TEXT_MAX = 2000
 
@@ -70,12 +70,8 @@ def supervises(user: User, employee: Employee) -> bool:
 
 
 def _check_text(value: str, field: str, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise CampaignError(_("This field is required."), field=field)
-    if len(value) > TEXT_MAX:
-        raise CampaignError(_("At most %(n)d characters.", n=TEXT_MAX), field=field)
-    return value
+    missing = _("This field is required.") if required else None
+    return checked_text(value, field, TEXT_MAX, missing)
 
 
 def _check_scores(scores: dict[str, int]) -> None:

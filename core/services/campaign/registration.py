@@ -15,7 +15,7 @@ from core.database import write_locked
 from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, Registration, User
 from core.services.audit import record_audit
-from core.services.campaign.rounds import CampaignError
+from core.services.campaign.rounds import CampaignError, checked_text
 from core.services.periods import local_day
 
 HIGHLIGHTS_MAX = 2000
@@ -43,8 +43,6 @@ def register_employee(
 
     After the closing date only an admin registers, and only with a `late_reason`.
     """
-    highlights = (highlights or "").strip()
-    late_reason = (late_reason or "").strip()
     if campaign.stage is not CampaignStage.REGISTRATION:
         raise CampaignError(_("Registration for this campaign is closed."))
     late = past_closing_date(campaign)
@@ -52,19 +50,15 @@ def register_employee(
         raise CampaignError(
             _("Registration closed on %(day)s.", day=campaign.registration_closes_on.isoformat())
         )
-    if late and not late_reason:
-        raise CampaignError(
-            _("Registration has closed: say why this employee is registered late."),
-            field="late_reason",
-        )
-    if len(late_reason) > LATE_REASON_MAX:
-        raise CampaignError(_("At most %(n)d characters.", n=LATE_REASON_MAX), field="late_reason")
+    missing_reason = _("Registration has closed: say why this employee is registered late.")
+    late_reason = checked_text(
+        late_reason, "late_reason", LATE_REASON_MAX, missing_reason if late else None
+    )
     if not employee.active or employee.branch_id not in campaign.branch_ids:
         raise CampaignError(_("This employee's branch does not take part in the campaign."))
-    if not highlights:
-        raise CampaignError(_("Describe your service highlights."), field="highlights")
-    if len(highlights) > HIGHLIGHTS_MAX:
-        raise CampaignError(_("At most %(n)d characters.", n=HIGHLIGHTS_MAX), field="highlights")
+    highlights = checked_text(
+        highlights, "highlights", HIGHLIGHTS_MAX, _("Describe your service highlights.")
+    )
     write_locked(Campaign, campaign.id)  # the close of registration and this one take turns
     if campaign.stage is not CampaignStage.REGISTRATION:
         db.session.rollback()

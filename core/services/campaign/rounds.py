@@ -1,5 +1,6 @@
 """A campaign's rounds: their order, who competes in each, and who judges it."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
@@ -32,6 +33,17 @@ class CampaignError(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def checked_text(value: str | None, field: str, maximum: int, missing: str | None = None) -> str:
+    """The text stripped; CampaignError next to `field` when it is too long, or empty and
+    `missing` (the message) says it is required."""
+    value = (value or "").strip()
+    if missing and not value:
+        raise CampaignError(missing, field=field)
+    if len(value) > maximum:
+        raise CampaignError(_("At most %(n)d characters.", n=maximum), field=field)
+    return value
 
 
 def registration_of(campaign: Campaign, employee: Employee) -> Registration | None:

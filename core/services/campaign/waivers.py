@@ -20,7 +20,7 @@ from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, User
 from core.models.campaign import EVALUATED_ROUNDS, SourceWaiver
 from core.services.audit import record_audit
-from core.services.campaign.rounds import CampaignError, round_candidates
+from core.services.campaign.rounds import CampaignError, checked_text, round_candidates
 from core.services.campaign.sources import source_scores
 from scoring.composite import rescale_weights
 
@@ -62,11 +62,7 @@ def waive_source(
     campaign: Campaign, candidate: Employee, source: str, reason: str, actor: User
 ) -> SourceWaiver:
     """Waive one missing source of a candidate in the open round, with a written reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CampaignError(_("Say why this source is waived."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise CampaignError(_("At most %(n)d characters.", n=REASON_MAX), field="reason")
+    reason = checked_text(reason, "reason", REASON_MAX, _("Say why this source is waived."))
     write_locked(Campaign, campaign.id)
     round_ = campaign.stage
     if round_ not in EVALUATED_ROUNDS:
