@@ -137,3 +137,13 @@ def make_published_award(employee=None, citation: str = "Always kind.", **kw):
     winner = add_winner(period.categories[0], employee, citation, None, "Picked by the factory")
     publish_period(period.id, None)
     return winner
+
+
+def add_staff_contact(employee, kind: str, raw_value: str) -> str:
+    """Record one of the employee's own contacts (as the admin form does); its hash."""
+    from core.services.ratings.identity import employee_identity
+
+    identity = employee_identity(kind, raw_value)
+    employee.identities.append(identity)
+    db.session.flush()
+    return identity.identity_hash

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditEntry, Employee, EmployeeIdentity
-from core.services.ratings.identity import add_employee_identity, identity_hash
-from tests.factories import make_employee, make_rating
+from core.services.ratings.identity import identity_hash
+from tests.factories import add_staff_contact, make_employee, make_rating
 
 
 def _new(client, branch, **fields):
@@ -54,7 +54,7 @@ def test_an_invalid_phone_is_explained_next_to_the_field_and_nothing_is_lost(
 
 def test_a_contact_of_another_employee_is_refused(admin_client, branch_a):
     other = make_employee(branch=branch_a, display_name="Wang Fang")
-    add_employee_identity(other, "phone", "13812345678")
+    add_staff_contact(other, "phone", "13812345678")
     db.session.commit()
     response = _new(admin_client, branch_a, phones="+86 138 1234 5678")
     assert response.status_code == 400
@@ -65,8 +65,8 @@ def test_a_contact_of_another_employee_is_refused(admin_client, branch_a):
 
 def test_edit_adds_and_removes_contacts(admin_client, branch_a):
     employee = make_employee(branch=branch_a, display_name="Li Lei")
-    old = add_employee_identity(employee, "phone", "13812345678")
-    kept = add_employee_identity(employee, "email", "li@example.com")
+    old = add_staff_contact(employee, "phone", "13812345678")
+    kept = add_staff_contact(employee, "email", "li@example.com")
     db.session.commit()
     response = admin_client.post(
         f"/admin/employees/{employee.id}/edit",

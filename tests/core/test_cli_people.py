@@ -10,8 +10,8 @@ from core.extensions import db
 from core.models import Branch, Employee, EmployeeIdentity, RetiredCardToken, Role, User
 from core.services.people.cards import card_url
 from core.services.people.employees import employee_for_secret
-from core.services.ratings.identity import add_employee_identity, identity_hash
-from tests.factories import make_branch, make_employee
+from core.services.ratings.identity import identity_hash
+from tests.factories import add_staff_contact, make_branch, make_employee
 
 HEADER = "branch,display_name,title,staff_no\n"
 
@@ -257,7 +257,7 @@ def test_employees_import_reads_contact_columns(runner, tmp_path):
 
 def test_employees_import_refuses_bad_and_shared_contacts(runner, tmp_path):
     other = make_employee(branch=make_branch(name="Riverside"))
-    add_employee_identity(other, "email", "taken@example.com")
+    add_staff_contact(other, "email", "taken@example.com")
     db.session.commit()
     text = (
         "branch,display_name,title,staff_no,emails,phones\n"

@@ -5,8 +5,8 @@ import pytest
 from core.extensions import db
 from core.models import EmployeeIdentity, RatingStatus
 from core.services.ratings import one_time_codes
-from core.services.ratings.identity import add_employee_identity, identity_hash
-from tests.factories import make_employee
+from core.services.ratings.identity import identity_hash
+from tests.factories import add_staff_contact, make_employee
 from tests.portal.flow import all_ratings, card_path, rate, verified_by_sms
 
 REFUSAL = "registered to a member of staff"
@@ -28,7 +28,7 @@ def test_employee_cannot_rate_themselves(client, employee, sms_outbox):
 
 
 def test_contact_registered_with_the_helper_is_refused(client, employee, sms_outbox):
-    add_employee_identity(employee, "phone", "+86 138 1234 5678")
+    add_staff_contact(employee, "phone", "+86 138 1234 5678")
     db.session.commit()
     rate(client, employee)
     assert REFUSAL in _refused_page(client, "13812345678")
@@ -36,7 +36,7 @@ def test_contact_registered_with_the_helper_is_refused(client, employee, sms_out
 
 def test_an_employees_phone_cannot_rate_a_colleague(client, employee, sms_outbox):
     colleague = make_employee(branch=employee.branch)
-    add_employee_identity(colleague, "phone", "13812345678")
+    add_staff_contact(colleague, "phone", "13812345678")
     db.session.commit()
     rate(client, employee)
     assert REFUSAL in _refused_page(client)
@@ -48,7 +48,7 @@ def test_an_employees_email_cannot_rate_any_employee(client, employee, monkeypat
     mail_outbox = []
     monkeypatch.setattr(one_time_codes, "send_mail", lambda *message: mail_outbox.append(message))
     other_branch = make_employee()
-    add_employee_identity(other_branch, "email", "Li.Lei@Example.com")
+    add_staff_contact(other_branch, "email", "Li.Lei@Example.com")
     db.session.commit()
     rate(client, employee)
     response = client.post("/v/email", data={"email": "li.lei@example.com"})
@@ -59,8 +59,8 @@ def test_an_employees_email_cannot_rate_any_employee(client, employee, monkeypat
 
 def test_the_refusal_reads_the_same_whoever_the_contact_belongs_to(client, employee):
     colleague = make_employee(display_name="Bob Colleague", branch=employee.branch)
-    add_employee_identity(employee, "phone", "13812345678")
-    add_employee_identity(colleague, "phone", "13912345678")
+    add_staff_contact(employee, "phone", "13812345678")
+    add_staff_contact(colleague, "phone", "13912345678")
     db.session.commit()
     rate(client, employee)
     own = _refused_page(client, "13812345678")
@@ -71,7 +71,7 @@ def test_the_refusal_reads_the_same_whoever_the_contact_belongs_to(client, emplo
 
 
 def test_the_draft_is_kept_after_the_refusal(client, employee, sms_outbox):
-    add_employee_identity(employee, "phone", "13812345678")
+    add_staff_contact(employee, "phone", "13812345678")
     db.session.commit()
     rate(client, employee, comment="Kept after the refusal")
     _refused_page(client)
@@ -79,7 +79,7 @@ def test_the_draft_is_kept_after_the_refusal(client, employee, sms_outbox):
 
 
 def test_a_customer_may_still_rate(client, employee, sms_outbox):
-    add_employee_identity(employee, "phone", "13912345678")
+    add_staff_contact(employee, "phone", "13912345678")
     db.session.commit()
     response = verified_by_sms(client, employee, sms_outbox)
     assert response.status_code == 302
@@ -94,7 +94,7 @@ def test_remembered_device_of_an_employee_cannot_rate(client, employee, sms_outb
     verified_by_sms(client, colleague, sms_outbox)
     client.get("/v/thanks")
     # Recorded after the device was remembered: the next rating is refused all the same.
-    add_employee_identity(employee if whose == "own" else third, "phone", "13812345678")
+    add_staff_contact(employee if whose == "own" else third, "phone", "13812345678")
     db.session.commit()
     response = rate(client, employee, comment="Typed on a remembered phone")
     assert response.status_code == 422

@@ -13,7 +13,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.extensions import db
 from core.models import EmployeeIdentity
 from core.services import DomainError
 
@@ -108,15 +107,3 @@ def employee_identity(kind: str, raw_value: str) -> EmployeeIdentity:
     """An unsaved EmployeeIdentity for a contact (its hash and masked hint); InvalidContact."""
     normalised, hashed = contact_identity(kind, raw_value)
     return EmployeeIdentity(identity_hash=hashed, kind=kind, hint=masked_hint(kind, normalised))
-
-
-def add_employee_identity(employee, kind: str, raw_value: str) -> str:
-    """Record an employee's own email or phone as its keyed hash (no commit).
-
-    The customer flow then refuses that contact on every card. Returns the hash.
-    """
-    identity = employee_identity(kind, raw_value)
-    if db.session.get(EmployeeIdentity, (employee.id, identity.identity_hash)) is None:
-        identity.employee_id = employee.id
-        db.session.add(identity)
-    return identity.identity_hash
