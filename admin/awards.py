@@ -91,13 +91,18 @@ def award_detail(period_id: int):
     return _detail(db.get_or_404(AwardPeriod, period_id))
 
 
+def _category_or_404(period_id: int, category_id: int) -> AwardCategory:
+    category = db.get_or_404(AwardCategory, category_id)
+    if category.period_id != period_id:
+        abort(404)
+    return category
+
+
 @bp.post("/awards/<int:period_id>/categories/<int:category_id>/winners")
 @admin_required
 def award_winner_add(period_id: int, category_id: int):
     """Name a winner of one category, with a citation."""
-    category = db.get_or_404(AwardCategory, category_id)
-    if category.period_id != period_id:
-        abort(404)
+    category = _category_or_404(period_id, category_id)
     form = _winner_form(category, candidates(category))
     if not form.validate_on_submit():
         return _detail(category.period, form, 400)
@@ -122,9 +127,7 @@ def award_winner_add(period_id: int, category_id: int):
 @admin_required
 def award_quota(period_id: int, category_id: int):
     """Set how many winners a category may have."""
-    category = db.get_or_404(AwardCategory, category_id)
-    if category.period_id != period_id:
-        abort(404)
+    category = _category_or_404(period_id, category_id)
     form = QuotaForm(prefix=f"q{category.id}")
     if not form.validate_on_submit():
         return _detail(category.period, form, 400)
