@@ -22,6 +22,10 @@ def _int(env, name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
 DEFAULT_DIMENSIONS = (
     ("attitude", "Service attitude"),
     ("skill", "Professional skill"),
@@ -61,30 +65,46 @@ def load_config(instance_path: str, env=None) -> dict:
         "SCORE_PRIOR_WEIGHT": float(env.get("SCORE_PRIOR_WEIGHT") or 5),
         "SCORE_MIN_COUNT": _int(env, "SCORE_MIN_COUNT", 3),
         "DEFAULT_PHONE_REGION": env.get("DEFAULT_PHONE_REGION", "CN"),
-        "VERIFY_METHODS": tuple(
-            m.strip()
-            for m in env.get("VERIFY_METHODS", "email,sms,receipt").split(",")
-            if m.strip()
-        ),
+        "VERIFY_METHODS": _list(env.get("VERIFY_METHODS", "email,sms,receipt")),
+        # Phone regions besides DEFAULT_PHONE_REGION that may receive SMS codes ("HK,MO");
+        # any other number is refused before an SMS is paid for (SMS pumping).
+        "SMS_ALLOWED_REGIONS": _list(env.get("SMS_ALLOWED_REGIONS", "")),
+        # SMS codes sent per local day at most; when reached SMS stops and admins are told.
+        "SMS_DAILY_BUDGET": _int(env, "SMS_DAILY_BUDGET", 500),
+        # Languages whose customers are offered SMS before email (SMS is their habit).
+        "SMS_FIRST_LOCALES": _list(env.get("SMS_FIRST_LOCALES", "zh_CN")),
         "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
         "SMS_WEBHOOK_URL": env.get("SMS_WEBHOOK_URL", ""),
         "SMS_WEBHOOK_SECRET": env.get("SMS_WEBHOOK_SECRET", ""),
-        "POS_API_KEYS": tuple(k for k in env.get("POS_API_KEYS", "").split(",") if k),
+        "POS_API_KEYS": _list(env.get("POS_API_KEYS", "")),
         "CONTACT_RETENTION_DAYS": _int(env, "CONTACT_RETENTION_DAYS", 180),
         # Customer feedback (portal): "key:Label,key:Label"; empty = the three default criteria.
         "RATING_DIMENSIONS": _dimensions(env.get("RATING_DIMENSIONS", "")),
         "PENDING_RATING_HOURS": _int(env, "PENDING_RATING_HOURS", 24),
+        # Shown on the card page, the printed card and the certificate; the logo is an
+        # image file (PNG, JPEG or SVG) on this server, never fetched from elsewhere.
+        "ORGANISATION_NAME": env.get("ORGANISATION_NAME", ""),
+        "ORGANISATION_LOGO": env.get("ORGANISATION_LOGO", ""),
         # Rendered card pages kept per worker (portal/card_page.py); 0 turns it off.
         "CARD_PAGE_CACHE_SIZE": _int(env, "CARD_PAGE_CACHE_SIZE", 2048),
         "FOLLOWUP_CONTACT_HOURS": _int(env, "FOLLOWUP_CONTACT_HOURS", 24),
         "FOLLOWUP_RESOLVE_DAYS": _int(env, "FOLLOWUP_RESOLVE_DAYS", 15),
         "RECEIPT_CODE_DAYS": _int(env, "RECEIPT_CODE_DAYS", 30),
         "SMS_TIMEOUT": _int(env, "SMS_TIMEOUT", 5),
-        "CODE_SEND_LIMIT": env.get("CODE_SEND_LIMIT", "5 per 10 minutes;20 per day"),
-        "CODE_CHECK_LIMIT": env.get("CODE_CHECK_LIMIT", "15 per 10 minutes;60 per day"),
-        "RECEIPT_GUESS_LIMIT": env.get("RECEIPT_GUESS_LIMIT", "200 per hour"),
-        "RATING_POST_LIMIT": env.get("RATING_POST_LIMIT", "30 per 10 minutes"),
+        # Per client address (an IPv6 /64 counts as one): generous, because a branch's
+        # customers may share one address; the per-rating and per-destination caps in
+        # core/services/ratings/one_time_codes.py carry the security (docs/deployment.md).
+        "CODE_SEND_LIMIT": env.get("CODE_SEND_LIMIT", "400 per hour;2000 per day"),
+        "CODE_CHECK_LIMIT": env.get("CODE_CHECK_LIMIT", "800 per hour;4000 per day"),
+        # Wrong receipt codes per client address and per pending rating (failures only).
+        "RECEIPT_GUESS_LIMIT": env.get("RECEIPT_GUESS_LIMIT", "30 per hour"),
+        "RATING_POST_LIMIT": env.get("RATING_POST_LIMIT", "600 per hour"),
         "POS_API_LIMIT": env.get("POS_API_LIMIT", "600 per minute"),
+        # "smtp" sends; "file" writes each message to instance/mail/ and logs where, so
+        # the demo's email codes work without a mail server (the default in development
+        # unless MAIL_SERVER is set).
+        "MAIL_BACKEND": env.get("MAIL_BACKEND")
+        or ("file" if env_name == "development" and not env.get("MAIL_SERVER") else "smtp"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),

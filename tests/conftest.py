@@ -19,6 +19,7 @@ BASE_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
+    "MAIL_BACKEND": "smtp",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 1,  # tests that send mail start a real SMTP server and set its port
     "MAIL_TIMEOUT": 2,

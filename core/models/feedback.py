@@ -115,6 +115,9 @@ class Channel(enum.Enum):
 class VerificationCode(db.Model):
     """A one-time code sent to a customer; only its hash is stored."""
 
+    # The daily SMS budget counts a day's codes by channel.
+    __table_args__ = (Index("ix_verification_code_channel_created", "channel", "created_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
@@ -122,6 +125,9 @@ class VerificationCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     # Shown next to the input so a customer who asked twice types the right code.
     prefix: Mapped[str] = mapped_column(String(4))
+    # Masked ("j***@example.com"): the code page says where the code went, and the
+    # contact itself never travels in a cookie.
+    destination_hint: Mapped[str] = mapped_column(String(80), default="")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -139,6 +145,8 @@ class ReceiptCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating_id: Mapped[int | None] = mapped_column(ForeignKey("rating.id"), unique=True)
+    # The employee who served, when the till said so: the code then verifies only them.
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
 
 
 class FollowUpState(enum.Enum):
