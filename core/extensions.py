@@ -2,12 +2,13 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from core.client_address import client_address
 
 
 class Base(DeclarativeBase):
@@ -18,5 +19,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
+# Per client: an IPv4 address or an IPv6 /64 (core/client_address.py).
+limiter = Limiter(key_func=client_address)
 babel = Babel()

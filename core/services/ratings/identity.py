@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
+from core.client_address import address_key
 from core.models import EmployeeIdentity
 from core.services import DomainError
 
@@ -49,8 +50,8 @@ def identity_hash(kind: str, normalised_value: str) -> str:
 
 
 def client_hash(address: str | None) -> str:
-    """Keyed hash of a client address, for spotting bursts without storing addresses."""
-    return keyed_hash("client", address or "")[:32]
+    """Keyed hash of a client (an IPv6 /64 counts as one), for spotting bursts unstored."""
+    return keyed_hash("client", address_key(address))[:32]
 
 
 def normalise_email(value: str) -> str:
