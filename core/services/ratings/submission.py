@@ -7,6 +7,7 @@ Verification happens in one transaction (the caller called begin_write()): the c
 the rating's status, the ledger and aggregates (core.services.points.ledger), a follow-up task.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -132,6 +133,15 @@ def rating_by_submission_key(key: str) -> Rating | None:
     return db.session.scalar(select(Rating).where(Rating.submission_key == key))
 
 
+def _repeated_form(submission_key: str, error: IntegrityError) -> Rating:
+    """The rating an earlier POST of this form stored, after our insert lost to it (and
+    was rolled back); when no rating has the key, another constraint failed: the error."""
+    existing = rating_by_submission_key(submission_key)
+    if existing is None:
+        raise error
+    return existing
+
+
 def submit_rating(employee: Employee, data: RatingInput) -> StoredRating:
     """Store a pending rating (counted nowhere yet); commits.
 
@@ -143,14 +153,42 @@ def submit_rating(employee: Employee, data: RatingInput) -> StoredRating:
     begin_write()
     try:
         rating_id = _insert_rating(row, data.stars)
-    except IntegrityError:
+    except IntegrityError as error:
         db.session.rollback()
-        existing = rating_by_submission_key(data.submission_key)
-        if existing is None:
-            raise  # another constraint failed: not a repeated form
-        return StoredRating.of(existing)
+        return StoredRating.of(_repeated_form(data.submission_key, error))
     db.session.commit()
     return StoredRating(id=rating_id, status=RatingStatus.PENDING)
+
+
+def store_verified(
+    employee: Employee, data: RatingInput, verify: Callable[[Rating], None]
+) -> StoredRating:
+    """Store a rating and verify it at once with verify(rating), in one transaction; commits.
+
+    verify() runs inside the write (it calls complete_verification); a DomainError from
+    it leaves nothing stored. A second POST of the same form returns the first rating,
+    also when both arrive together: on PostgreSQL the later insert waits for the first
+    transaction and then fails on the unique submission key, which means "stored already".
+    """
+    begin_write()
+    existing = rating_by_submission_key(data.submission_key)
+    if existing is not None:
+        return StoredRating.of(existing)
+    rating = _new_rating(employee, data, RatingStatus.PENDING)
+    db.session.add(rating)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        return StoredRating.of(_repeated_form(data.submission_key, error))
+    try:
+        verify(rating)
+    except DomainError:
+        db.session.rollback()
+        raise
+    stored = StoredRating.of(rating)
+    db.session.commit()
+    return stored
 
 
 def submit_remembered(employee: Employee, data: RatingInput, customer_hash: str) -> StoredRating:
@@ -158,22 +196,11 @@ def submit_remembered(employee: Employee, data: RatingInput, customer_hash: str)
 
     AlreadyRated (nothing stored) when this customer already rated the employee.
     """
-    begin_write()
-    existing = rating_by_submission_key(data.submission_key)
-    if existing is not None:
-        return StoredRating.of(existing)
-    check_can_rate(employee, customer_hash)
-    rating = _new_rating(employee, data, RatingStatus.PENDING)
-    db.session.add(rating)
-    db.session.flush()
-    try:
+
+    def verify(rating: Rating) -> None:
         complete_verification(rating, customer_hash, _known_contact(customer_hash))
-    except DomainError:
-        db.session.rollback()
-        raise
-    stored = StoredRating.of(rating)
-    db.session.commit()
-    return stored
+
+    return store_verified(employee, data, verify)
 
 
 def _known_contact(customer_hash: str) -> str | None:
@@ -197,9 +224,14 @@ def check_can_rate(employee: Employee, customer_hash: str) -> None:
     )
     if staff is not None:
         raise SelfRating(STAFF_CONTACT_REFUSAL)
-    claim = db.session.get(RatingClaim, (customer_hash, employee.id, current_period_key()))
-    if claim is not None:
+    if rated_already(employee, customer_hash):
         raise AlreadyRated(employee)
+
+
+def rated_already(employee: Employee, customer_hash: str) -> bool:
+    """Whether this customer has rated this employee in the current period (one lookup)."""
+    claim = db.session.get(RatingClaim, (customer_hash, employee.id, current_period_key()))
+    return claim is not None
 
 
 def _pending_age_limit() -> timedelta:

@@ -1,0 +1,73 @@
+"""A double tap of "Send" ends on the same page as a single tap, on SQLite and PostgreSQL.
+
+Both taps of one form carry the same submission key and the same cookies, and are sent
+at the same moment (run_together); each is its own test client, as two requests of one
+browser would be. Several rounds, so that on PostgreSQL the two inserts really meet.
+"""
+
+from core.extensions import db
+from core.models import Rating, RatingClaim, RatingStatus
+from portal.device import DEVICE_COOKIE, DONE_KEY, PENDING_KEY
+from tests.concurrency import run_together
+from tests.factories import make_employee
+from tests.portal.flow import FORM_KEY, all_ratings, card_path, verified_by_sms
+
+ROUNDS = 4
+
+
+def _browser_like(app, source):
+    """A new test client holding the same cookies as `source` (one browser, two taps)."""
+    browser = app.test_client()
+    for name in ("session", DEVICE_COOKIE):
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            browser.set_cookie(name, cookie.value)
+    return browser
+
+
+def _double_tap(app, client, employee):
+    """GET the card page once, then POST its form twice at once; the two responses."""
+    path = card_path(employee)
+    key = FORM_KEY.search(client.get(path).text).group(1)
+    taps = [_browser_like(app, client) for _ in range(2)]
+    form = {"overall": "5", "comment": "Twice", "submission_key": key}
+    return taps, run_together(app, 2, lambda index: taps[index].post(path, data=form))
+
+
+def _session_value(browser, key):
+    with browser.session_transaction() as session:
+        return session.get(key)
+
+
+def test_double_tap_from_a_remembered_phone_ends_on_thanks_twice(client, employee, sms_outbox, app):
+    verified_by_sms(client, employee, sms_outbox)
+    client.get("/v/thanks")  # the device is remembered from here on
+    colleagues = [
+        make_employee(branch=employee.branch, display_name=f"Colleague {n}") for n in range(ROUNDS)
+    ]
+    db.session.commit()
+    for colleague in colleagues:
+        taps, responses = _double_tap(app, client, colleague)
+        assert [r.status_code for r in responses] == [302, 302], [r.text[:200] for r in responses]
+        assert all(r.location.endswith("/v/thanks") for r in responses)
+        [rating] = [r for r in all_ratings() if r.employee_id == colleague.id]
+        assert rating.status is RatingStatus.VERIFIED
+        for tap in taps:
+            assert _session_value(tap, DONE_KEY) == rating.id
+            assert tap.get("/v/thanks").status_code == 200
+    assert db.session.scalar(db.select(db.func.count(RatingClaim.rating_id))) == 1 + ROUNDS
+
+
+def test_double_tap_before_verification_ends_on_the_same_pending_rating(client, app):
+    colleagues = [make_employee(display_name=f"Colleague {n}") for n in range(ROUNDS)]
+    db.session.commit()
+    for colleague in colleagues:
+        taps, responses = _double_tap(app, client, colleague)
+        assert [r.status_code for r in responses] == [302, 302], [r.text[:200] for r in responses]
+        assert all(r.location.endswith("/v") for r in responses)
+        [rating] = [r for r in all_ratings() if r.employee_id == colleague.id]
+        assert rating.status is RatingStatus.PENDING
+        for tap in taps:
+            assert _session_value(tap, PENDING_KEY) == rating.id
+            assert tap.get("/v").status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Rating.id))) == ROUNDS
