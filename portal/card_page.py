@@ -22,8 +22,9 @@ from flask_wtf.csrf import generate_csrf
 from core.i18n import current_locale_code
 from core.models import Employee
 from core.services.people.cards import active_card_face, card_face, lookup_card
-from portal.device import pending_id
+from portal.device import DEVICE_COOKIE, pending_id
 from portal.forms import new_submission_key, rating_form, star_names
+from portal.till import TILL_KEY
 
 # Flask keeps flashed messages under this session key; a page that shows one is not cached.
 FLASHES_KEY = "_flashes"
@@ -76,18 +77,34 @@ def _csrf_enabled() -> bool:
 
 
 def _is_fresh_scan() -> bool:
-    """A scan with nothing of this browser's to show: no draft, no message, no query."""
-    return not request.query_string and pending_id() is None and FLASHES_KEY not in session
+    """A scan with nothing of this browser's to show: no draft, no message, no query, no
+    till QR's code, and no verified device (which may have rated this employee already).
+
+    Only the presence of the device cookie is checked here, so the common scan costs
+    nothing more; a browser that has one gets the page rendered in full.
+    """
+    return (
+        not request.query_string
+        and pending_id() is None
+        and FLASHES_KEY not in session
+        and TILL_KEY not in session
+        and DEVICE_COOKIE not in request.cookies
+    )
 
 
 def _content_key(face: tuple) -> tuple:
     return (current_locale_code(), request.path, *face)
 
 
-def render_card_page(employee: Employee, form) -> str:
-    """The card page with this rating form, as it is (the view's path) or with slots."""
+def render_card_page(employee: Employee, form, **context) -> str:
+    """The card page with this rating form, as it is (the view's path) or with slots.
+
+    context: notice (a status line above the form), till_verified (no code to come).
+    """
     # The star names once per page, not once per radio of every dimension.
-    return render_template("portal/card.html", employee=employee, form=form, names=star_names())
+    return render_template(
+        "portal/card.html", employee=employee, form=form, names=star_names(), **context
+    )
 
 
 def _render_with_slots(employee: Employee, pages: RenderedPages) -> str:

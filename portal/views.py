@@ -25,6 +25,8 @@ from core.services.ratings.submission import (
     AlreadyRated,
     RatingInput,
     SelfRating,
+    StoredRating,
+    rated_already,
     submit_rating,
     submit_remembered,
 )
@@ -41,6 +43,7 @@ from portal.device import (
     remembered_customer,
 )
 from portal.forms import new_submission_key, rating_form
+from portal.till import held_code_for, store_with_held_code
 
 # Status of the clear page shown for a card that cannot be rated (texts in card_state.html).
 CARD_STATUS = {"unknown": 404, "retired": 410, "inactive": 404}
@@ -91,16 +94,19 @@ def _prefill(form, employee: Employee) -> None:
     form.consent.data = rating.consent_contact
 
 
-def _store(employee: Employee, form):
-    """Store the rating: verified at once on a remembered device, else pending."""
-    data = _rating_input(form)
+def _store_usual_way(employee: Employee, data: RatingInput) -> StoredRating:
     customer = remembered_customer()
+    if customer:
+        return submit_remembered(employee, data, customer)
+    return submit_rating(employee, data)
+
+
+def _store(employee: Employee, form):
+    """Store the rating: verified at once with a till QR's code or on a remembered device,
+    else pending."""
+    data = _rating_input(form)
     try:
-        rating = (
-            submit_remembered(employee, data, customer)
-            if customer
-            else submit_rating(employee, data)
-        )
+        rating = store_with_held_code(employee, data) or _store_usual_way(employee, data)
     except AlreadyRated as refusal:
         mark_already(str(refusal))
         return redirect(url_for("portal.already_rated"))
@@ -109,6 +115,21 @@ def _store(employee: Employee, form):
         return redirect(url_for("portal.thanks"))
     hold_pending(rating.id)
     return redirect(url_for("portal.verify"))
+
+
+def _verified_for_visit(employee: Employee) -> dict | None:
+    """What the card page says of this visit's verification; None when already rated.
+
+    A till QR's code makes a new customer, so it is checked first; a remembered device
+    that already rated this employee this period is told so before typing anything.
+    """
+    if held_code_for(employee) is not None:
+        notice = _("Verified for this visit by your receipt: rate and send, no code to type.")
+        return {"notice": notice, "till_verified": True}
+    customer = remembered_customer()
+    if customer and rated_already(employee, customer):
+        return None
+    return {"till_verified": bool(customer)}
 
 
 # Lowercase path too (typed by hand); registered second, so url_for builds "/C/".
@@ -122,10 +143,14 @@ def card(token: str):
     found = lookup_card(token)
     if found.state != "active":
         return _card_refusal(found.state)
+    verified = _verified_for_visit(found.employee)
+    if verified is None:
+        message = str(AlreadyRated(found.employee))
+        return render_template("portal/already.html", message=message), 200
     form = rating_form()
     _prefill(form, found.employee)
     form.submission_key.data = new_submission_key()
-    return render_card_page(found.employee, form), 200
+    return render_card_page(found.employee, form, **verified), 200
 
 
 @bp.post("/c/<token>")

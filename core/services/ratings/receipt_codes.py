@@ -2,8 +2,10 @@
 
 A code is 10 characters from a 32-letter alphabet without look-alikes (no 0/O, 1/I),
 so 50 random bits, shown grouped as XXXX-XXXX-XX. Only a keyed hash is stored. A code
-may be bound to a branch, expires, and verifies exactly one rating: a conditional
-UPDATE marks it used, so two requests with the same code cannot both succeed.
+may be bound to a branch and to the employee who served, expires, and verifies exactly
+one rating: a conditional UPDATE marks it used, so two requests with the same code
+cannot both succeed. A till may print it as a QR code (portal/till.py): the link to
+the serving employee's card carries the code, and the rating is verified when sent.
 """
 
 import hashlib
@@ -18,16 +20,25 @@ from sqlalchemy import or_, select, update
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Branch, Rating, ReceiptCode, utcnow
+from core.models import Branch, Employee, Rating, ReceiptCode, utcnow
 from core.services import DomainError
+from core.services.people.cards import card_url
 from core.services.ratings.identity import identity_hash
-from core.services.ratings.submission import complete_verification, locked_pending_rating
+from core.services.ratings.submission import (
+    RatingInput,
+    StoredRating,
+    complete_verification,
+    locked_pending_rating,
+    store_verified,
+)
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 GROUPS = (4, 4, 2)
 MAX_BATCH = 10_000
 SEPARATORS = re.compile(r"[\s\-_.]")
+# After the card URL: /C/<token>/R/<code> (portal/till.py strips it again by a redirect).
+TILL_PATH = "/R/"
 
 
 class ReceiptRefused(DomainError):
@@ -36,6 +47,10 @@ class ReceiptRefused(DomainError):
 
 class UnknownReceiptCode(ReceiptRefused):
     """No such code: a typo or a guess (these count towards the global throttle)."""
+
+
+class ReceiptSpent(ReceiptRefused):
+    """The code was used or has expired: it will never verify anything again."""
 
 
 class InvalidBatch(DomainError):
@@ -69,58 +84,123 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def _batch_branch(branch_id: int | None, employee: Employee | None) -> int | None:
+    """The branch a batch is bound to: the given one, else the serving employee's."""
+    if branch_id is not None and db.session.get(Branch, branch_id) is None:
+        raise InvalidBatch(_("This branch does not exist."))
+    if employee is None:
+        return branch_id
+    if branch_id is not None and branch_id != employee.branch_id:
+        raise InvalidBatch(_("This employee works at another branch."))
+    return employee.branch_id
+
+
 def mint_receipt_codes(
-    count: int, branch_id: int | None = None, valid_days: int | None = None
+    count: int,
+    branch_id: int | None = None,
+    valid_days: int | None = None,
+    employee: Employee | None = None,
 ) -> tuple[list[str], datetime]:
-    """Create `count` codes (optionally bound to a branch); commits. Returns them grouped."""
+    """Create `count` codes, optionally bound to a branch and to the employee who served;
+    commits. Returns them grouped, and when they expire."""
     if not 1 <= count <= MAX_BATCH:
         raise InvalidBatch(_("Ask for between 1 and %(max)d codes.", max=MAX_BATCH))
     days = valid_days or current_app.config["RECEIPT_CODE_DAYS"]
+    employee_id = employee.id if employee is not None else None
     begin_write()
-    if branch_id is not None and db.session.get(Branch, branch_id) is None:
-        raise InvalidBatch(_("This branch does not exist."))
+    branch_id = _batch_branch(branch_id, employee)
     expires_at = utcnow() + timedelta(days=days)
     codes = [new_code() for _ in range(count)]
     db.session.add_all(
-        ReceiptCode(code_hash=_hash(code), branch_id=branch_id, expires_at=expires_at)
+        ReceiptCode(
+            code_hash=_hash(code), branch_id=branch_id, employee_id=employee_id,
+            expires_at=expires_at,
+        )
         for code in codes
-    )
+    )  # fmt: skip
     db.session.commit()
     return [format_code(code) for code in codes], expires_at
 
 
-def _refusal(code_hash: str, rating: Rating) -> ReceiptRefused:
-    """Why the conditional update matched nothing, in words for the customer."""
-    row = db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == code_hash))
+def serving_employee(branch_id: int | None, staff_no: str) -> Employee:
+    """The active employee with this staff number at this branch (what a till knows)."""
+    employee = None
+    if branch_id is not None:
+        employee = db.session.scalar(
+            select(Employee).where(
+                Employee.branch_id == branch_id,
+                Employee.staff_no == staff_no,
+                Employee.active.is_(True),
+            )
+        )
+    if employee is None:
+        raise InvalidBatch(_("No active employee has this staff number at this branch."))
+    return employee
+
+
+def till_url(employee: Employee, grouped_code: str) -> str:
+    """The link a till QR carries: the employee's card URL with the bare code appended.
+
+    All uppercase, like the card URL, so the QR code uses the compact alphanumeric mode.
+    """
+    return f"{card_url(employee)}{TILL_PATH}{normalise_code(grouped_code)}"
+
+
+def _usable_for(employee_id: int, branch_id: int, now: datetime) -> list:
+    """Where-clauses of a code that may verify a rating of this employee now."""
+    return [
+        ReceiptCode.used_at.is_(None),
+        ReceiptCode.expires_at > now,
+        or_(ReceiptCode.branch_id.is_(None), ReceiptCode.branch_id == branch_id),
+        or_(ReceiptCode.employee_id.is_(None), ReceiptCode.employee_id == employee_id),
+    ]
+
+
+def _refusal(row: ReceiptCode | None, employee_id: int, branch_id: int) -> ReceiptRefused | None:
+    """Why this code cannot verify a rating of this employee, in words; None when it can."""
     if row is None:
         return UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
     if row.used_at is not None:
-        return ReceiptRefused(_("This receipt code has already been used."))
+        return ReceiptSpent(_("This receipt code has already been used."))
     if row.expires_at <= utcnow():
-        return ReceiptRefused(_("This receipt code has expired."))
-    return ReceiptRefused(_("This receipt code is for another branch."))
+        return ReceiptSpent(_("This receipt code has expired."))
+    if row.branch_id is not None and row.branch_id != branch_id:
+        return ReceiptRefused(_("This receipt code is for another branch."))
+    if row.employee_id is not None and row.employee_id != employee_id:
+        return ReceiptRefused(_("This receipt code is for another member of staff."))
+    return None
 
 
-def redeem(typed: str, rating: Rating) -> str:
-    """Mark the code used by this rating (no commit); its identity hash, or ReceiptRefused."""
-    bare = normalise_code(typed)
-    if bare is None:
-        raise UnknownReceiptCode(_("A receipt code has 10 letters and digits, like ABCD-EFGH-JK."))
-    code_hash = _hash(bare)
+def _customer(code_hash: str) -> str:
+    """The identity hash of the customer who holds this code (one code, one customer)."""
+    return identity_hash("receipt", code_hash)
+
+
+def _use(which, rating: Rating) -> str:
+    """Mark the code `which` selects used by this rating (no commit); its customer hash.
+
+    One conditional UPDATE, so two requests with the same code cannot both succeed.
+    """
     now = utcnow()
     result = db.session.execute(
         update(ReceiptCode)
-        .where(
-            ReceiptCode.code_hash == code_hash,
-            ReceiptCode.used_at.is_(None),
-            ReceiptCode.expires_at > now,
-            or_(ReceiptCode.branch_id.is_(None), ReceiptCode.branch_id == rating.branch_id),
-        )
+        .where(which, *_usable_for(rating.employee_id, rating.branch_id, now))
         .values(used_at=now, rating_id=rating.id)
     )
+    row = db.session.scalar(select(ReceiptCode).where(which))
     if result.rowcount != 1:
-        raise _refusal(code_hash, rating)
-    return identity_hash("receipt", bare)
+        raise _refusal(row, rating.employee_id, rating.branch_id) or ReceiptSpent(
+            _("This receipt code has already been used.")
+        )
+    return _customer(row.code_hash)
+
+
+def redeem(typed: str, rating: Rating) -> str:
+    """Mark the typed code used by this rating (no commit); its identity hash, or ReceiptRefused."""
+    bare = normalise_code(typed)
+    if bare is None:
+        raise UnknownReceiptCode(_("A receipt code has 10 letters and digits, like ABCD-EFGH-JK."))
+    return _use(ReceiptCode.code_hash == _hash(bare), rating)
 
 
 def verify_with_receipt(rating_id: int, typed: str) -> Rating:
@@ -135,6 +215,39 @@ def verify_with_receipt(rating_id: int, typed: str) -> Rating:
         raise
     db.session.commit()
     return rating
+
+
+def scanned_code(typed: str, employee: Employee) -> int:
+    """The id of a till QR's code that may verify a rating of this employee; ReceiptRefused.
+
+    Only reads: the code is used when the rating is sent (submit_with_receipt).
+    """
+    bare = normalise_code(typed)
+    if bare is None:
+        raise UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
+    row = db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == _hash(bare)))
+    refusal = _refusal(row, employee.id, employee.branch_id)
+    if refusal is not None:
+        raise refusal
+    return row.id
+
+
+def held_code_refusal(code_id: int, employee: Employee) -> ReceiptRefused | None:
+    """Why the code a scan kept cannot verify a rating of this employee now; None if it can."""
+    return _refusal(db.session.get(ReceiptCode, code_id), employee.id, employee.branch_id)
+
+
+def submit_with_receipt(employee: Employee, data: RatingInput, code_id: int) -> StoredRating:
+    """Store a rating and verify it at once with the code a till QR carried; commits.
+
+    ReceiptRefused (nothing stored) when the code was used, expired or is bound elsewhere;
+    AlreadyRated as for any verification. A repeated form returns the first rating.
+    """
+
+    def verify(rating: Rating) -> None:
+        complete_verification(rating, _use(ReceiptCode.id == code_id, rating), None)
+
+    return store_verified(employee, data, verify)
 
 
 DEMO_RECEIPT_CODES = 5

@@ -1,0 +1,87 @@
+"""The till's one-time QR: a receipt code in a link to the serving employee's card.
+
+GET /C/<token>/R/<code> checks the code without using it, keeps its id in the session
+(signed, so the browser cannot swap in another), and redirects to the plain card URL:
+the code leaves the address bar, the history and any Referer, and the request log names
+only the route pattern. The card page then says the visit is verified, and sending the
+form stores the rating verified with that code at once (submit_with_receipt).
+"""
+
+from flask import current_app, flash, g, redirect, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+
+from core.extensions import limiter
+from core.models import Employee
+from core.security import no_referrer, no_store
+from core.services.people.cards import lookup_card
+from core.services.ratings.receipt_codes import (
+    ReceiptRefused,
+    ReceiptSpent,
+    UnknownReceiptCode,
+    held_code_refusal,
+    scanned_code,
+    submit_with_receipt,
+)
+from core.services.ratings.submission import RatingInput, StoredRating
+from portal import bp
+
+TILL_KEY = "till_receipt"
+
+
+def _receipt_guess_limit() -> str:
+    return current_app.config["RECEIPT_GUESS_LIMIT"]
+
+
+def _guess_failed(_response) -> bool:
+    return bool(g.get("receipt_guess_failed"))
+
+
+def held_code_for(employee: Employee) -> int | None:
+    """The id of the scanned code that verifies a rating of this employee now, if any.
+
+    A code that is spent (used, expired) is forgotten; one bound to a colleague is kept,
+    as the customer may go back to the card they scanned.
+    """
+    code_id = session.get(TILL_KEY)
+    if not isinstance(code_id, int):
+        return None
+    refusal = held_code_refusal(code_id, employee)
+    if isinstance(refusal, ReceiptSpent | UnknownReceiptCode):
+        session.pop(TILL_KEY, None)
+    return None if refusal else code_id
+
+
+def store_with_held_code(employee: Employee, data: RatingInput) -> StoredRating | None:
+    """The rating stored and verified with the scanned code; None when there is no usable
+    one (the caller then stores it the usual way). AlreadyRated goes up."""
+    code_id = held_code_for(employee)
+    if code_id is None:
+        return None
+    try:
+        rating = submit_with_receipt(employee, data, code_id)
+    except ReceiptRefused:
+        return None  # used by a tap in between: the usual way still works
+    session.pop(TILL_KEY, None)
+    return rating
+
+
+@bp.get("/C/<token>/R/<code>")
+@bp.get("/c/<token>/r/<code>")
+@no_referrer
+@no_store
+@limiter.limit(_receipt_guess_limit, key_func=get_remote_address, deduct_when=_guess_failed)
+def till_scan(token: str, code: str):
+    """A till QR: keep its receipt code for this visit, then the card without the code."""
+    found = lookup_card(token)
+    if found.state != "active":
+        return redirect(url_for("portal.card", token=token), 303)  # the card page explains
+    try:
+        session[TILL_KEY] = scanned_code(code, found.employee)
+    except ReceiptRefused as refusal:
+        g.receipt_guess_failed = isinstance(refusal, UnknownReceiptCode)
+        flash(
+            _("%(reason)s You can still rate: you will confirm with a code.", reason=refusal),
+            "warning",
+        )
+    return redirect(url_for("portal.card", token=found.employee.card_token), 303)
