@@ -11,7 +11,14 @@ from core.extensions import db
 from core.models import PointsEntry, Rating, RatingClaim, RatingStatus
 from portal.device import DEVICE_COOKIE
 from tests.factories import make_employee
-from tests.portal.flow import FORM_KEY, all_ratings, card_path, rate, verified_by_sms
+from tests.portal.flow import (
+    FORM_KEY,
+    all_ratings,
+    card_path,
+    rate,
+    submission_key,
+    verified_by_sms,
+)
 
 THREADS = 50
 
@@ -45,9 +52,14 @@ def test_second_employee_needs_no_second_code(client, employee, sms_outbox):
 
 
 def test_second_rating_of_the_same_employee_is_refused_kindly(client, employee, sms_outbox):
+    # A form opened before the first rating counted (another tab) is still refused.
+    earlier_key = submission_key(client, employee)
     verified_by_sms(client, employee, sms_outbox, comment="First visit")
     client.get("/v/thanks")
-    response = rate(client, employee, overall="1", comment="Changed my mind")
+    response = client.post(
+        card_path(employee),
+        data={"overall": "1", "comment": "Changed my mind", "submission_key": earlier_key},
+    )
     assert response.status_code == 302
     assert response.location.endswith("/v/already")
     page = client.get("/v/already")
@@ -55,6 +67,31 @@ def test_second_rating_of_the_same_employee_is_refused_kindly(client, employee, 
     [rating] = all_ratings()
     assert rating.comment == "First visit"
     assert rating.overall == 4
+
+
+def test_already_rated_is_told_when_the_card_opens(client, employee, sms_outbox, app):
+    assert app.extensions["card_pages"].size > 0  # the cached fresh page must not hide it
+    client.get(card_path(employee))  # a fresh page of this card is now cached
+    verified_by_sms(client, employee, sms_outbox)
+    client.get("/v/thanks")
+    page = client.get(card_path(employee))
+    assert page.status_code == 200
+    assert "already rated Alice Wang this month" in page.text
+    assert 'name="submission_key"' not in page.text
+    assert len(all_ratings()) == 1
+
+
+def test_remembered_device_sees_a_colleague_form_without_the_code_hint(
+    client, employee, sms_outbox
+):
+    colleague = make_employee(branch=employee.branch, display_name="Bo Chen")
+    db.session.commit()
+    verified_by_sms(client, employee, sms_outbox)
+    client.get("/v/thanks")
+    page = client.get(card_path(colleague))
+    assert page.status_code == 200
+    assert 'name="submission_key"' in page.text
+    assert "Next you confirm who you are" not in page.text
 
 
 def test_same_contact_on_another_device_is_refused_before_a_code_is_sent(
