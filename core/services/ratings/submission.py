@@ -317,15 +317,6 @@ def expire_pending(now=None) -> int:
     return result.rowcount
 
 
-def purge_contacts(now=None) -> int:
-    """Forget plain contacts older than CONTACT_RETENTION_DAYS; commits."""
-    days = current_app.config["CONTACT_RETENTION_DAYS"]
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    begin_write()
-    result = db.session.execute(
-        update(Rating)
-        .where(Rating.contact.is_not(None), Rating.created_at < cutoff)
-        .values(contact=None)
-    )
-    db.session.commit()
-    return result.rowcount
+# purge_contacts lives in core.services.ratings.retention; re-exported here only until
+# core/commands/feedback.py imports it from there.
+from core.services.ratings.retention import purge_contacts  # noqa: E402, F401
