@@ -20,8 +20,14 @@ from core.security import no_referrer, no_store
 from core.services.people.cards import lookup_card
 from core.services.people.photos import photos_dir
 from core.services.periods import current_period_key
-from core.services.ratings.identity import client_hash
+from core.services.ratings.followups import (
+    NoCallbackWanted,
+    leave_callback_contact,
+    needs_callback_contact,
+)
+from core.services.ratings.identity import InvalidContact, client_hash
 from core.services.ratings.submission import (
+    FOLLOWUP_MAX_OVERALL,
     AlreadyRated,
     RatingInput,
     SelfRating,
@@ -31,6 +37,7 @@ from core.services.ratings.submission import (
     submit_remembered,
 )
 from portal import bp
+from portal.callback import CallbackForm
 from portal.card_page import fresh_card_page, render_card_page
 from portal.device import (
     ALREADY_KEY,
@@ -200,18 +207,56 @@ def _other_employees(rated: Rating, customer: str | None) -> list[Employee]:
     return list(db.session.scalars(query.order_by(Employee.display_name)))
 
 
+def _thanks_page(rating: Rating, callback_form: CallbackForm | None = None, status: int = 200):
+    """Thanks, sorry for a low rating, where to call back, and colleagues to rate next."""
+    if callback_form is None and needs_callback_contact(rating):
+        callback_form = CallbackForm(formdata=None)
+    page = render_template(
+        "portal/thanks.html",
+        rating=rating,
+        others=_other_employees(rating, rating.customer_hash),
+        low=rating.overall <= FOLLOWUP_MAX_OVERALL,
+        callback_form=callback_form,
+    )
+    return remember_device(current_app.make_response((page, status)), rating.customer_hash)
+
+
+def _thanked_rating() -> Rating | None:
+    rating = db.session.get(Rating, session.get(DONE_KEY) or 0)
+    return rating if rating is not None and rating.status is RatingStatus.VERIFIED else None
+
+
 @bp.get("/v/thanks")
 @no_store
 def thanks():
     """After a verified rating: thanks, colleagues to rate next; remembers the device."""
-    rating = db.session.get(Rating, session.get(DONE_KEY) or 0)
-    if rating is None or rating.status is not RatingStatus.VERIFIED:
+    rating = _thanked_rating()
+    if rating is None:
         return render_template(
             "portal/closed.html", message=_("There is nothing to show here.")
         ), 404
-    others = _other_employees(rating, rating.customer_hash)
-    response = render_template("portal/thanks.html", rating=rating, others=others)
-    return remember_device(current_app.make_response(response), rating.customer_hash)
+    return _thanks_page(rating)
+
+
+@bp.post("/v/thanks/contact")
+@no_store
+@limiter.limit(_rating_post_limit)
+def thanks_contact():
+    """Keep the phone or email a low-rating customer left to be called back on."""
+    rating = _thanked_rating()
+    if rating is None:
+        return redirect(url_for("portal.thanks"), 303)
+    form = CallbackForm()
+    if form.validate_on_submit():
+        try:
+            leave_callback_contact(rating.id, form.contact.data)
+        except InvalidContact as error:
+            form.contact.errors = [*form.contact.errors, str(error)]
+            return _thanks_page(rating, form, 422)
+        except NoCallbackWanted:
+            pass  # given already by a repeated form: the thanks page says so
+        return redirect(url_for("portal.thanks"), 303)
+    return _thanks_page(rating, form, 422)
 
 
 @bp.get("/v/already")

@@ -1,8 +1,10 @@
 """Follow-ups (回访) of low ratings: open → contacted → resolved, with deadlines.
 
-Tasks are created at verification (core.services.ratings.one_time_codes) for ratings of 2 stars
+Tasks are created at verification (core.services.ratings.submission) for ratings of 2 stars
 or less whose customer agreed to be contacted. A task is overdue when it is still open
-after contact_due_at, or not resolved after resolve_due_at.
+after contact_due_at, or not resolved after resolve_due_at. A customer verified by a
+receipt code left no contact: the thank-you page asks for one (leave_callback_contact),
+so that no task is left without a way to call back.
 """
 
 from datetime import datetime
@@ -10,11 +12,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
-from core.database import begin_write
+from core.database import begin_write, write_locked
 from core.extensions import db
-from core.models import FollowUpState, FollowUpTask, User, utcnow
+from core.models import FollowUpState, FollowUpTask, Rating, RatingStatus, User, utcnow
 from core.services import DomainError
 from core.services.audit import record_change
+from core.services.ratings.identity import normalise_email, normalise_phone
 
 # Allowed moves: a customer who cannot be reached may still be resolved (with a note).
 NEXT_STATES = {
@@ -26,6 +29,41 @@ NEXT_STATES = {
 
 class InvalidTransition(DomainError):
     """The task cannot move to that state from where it is."""
+
+
+class NoCallbackWanted(DomainError):
+    """This rating needs no contact from the customer (none asked, or one given already)."""
+
+
+def needs_callback_contact(rating: Rating) -> bool:
+    """A verified rating with a follow-up task, whose customer agreed but left no contact."""
+    if rating.status is not RatingStatus.VERIFIED or not rating.consent_contact:
+        return False
+    if rating.contact is not None:
+        return False
+    task = select(FollowUpTask.id).where(FollowUpTask.rating_id == rating.id)
+    return db.session.scalar(task) is not None
+
+
+def callback_contact(typed: str) -> str:
+    """The normalised email (with an @) or phone number typed; InvalidContact when neither."""
+    typed = (typed or "").strip()
+    return normalise_email(typed) if "@" in typed else normalise_phone(typed)
+
+
+def leave_callback_contact(rating_id: int, typed: str) -> None:
+    """Keep the phone or email to call back on for a rating's follow-up; commits.
+
+    InvalidContact (nothing stored) for a contact that cannot be used; NoCallbackWanted
+    when the rating needs none (a repeated form finds the contact already there).
+    """
+    contact = callback_contact(typed)
+    rating = write_locked(Rating, rating_id)
+    if rating is None or not needs_callback_contact(rating):
+        db.session.rollback()
+        raise NoCallbackWanted(_("We already have what we need to call you back."))
+    rating.contact = contact
+    db.session.commit()
 
 
 def overdue_condition(now: datetime):
