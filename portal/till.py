@@ -7,11 +7,11 @@ only the route pattern. The card page then says the visit is verified, and sendi
 form stores the rating verified with that code at once (submit_with_receipt).
 """
 
-from flask import current_app, flash, g, redirect, session, url_for
+from flask import current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from core.extensions import limiter
+from core.extensions import db, limiter
 from core.models import Employee
 from core.security import no_referrer, no_store
 from core.services.people.cards import lookup_card
@@ -20,8 +20,11 @@ from core.services.ratings.receipt_codes import (
     ReceiptSpent,
     UnknownReceiptCode,
     held_code_refusal,
+    held_receipt,
     scanned_code,
+    scanned_receipt,
     submit_with_receipt,
+    who_may_have_served,
 )
 from core.services.ratings.submission import RatingInput, StoredRating
 from portal import bp
@@ -66,6 +69,15 @@ def store_with_held_code(employee: Employee, data: RatingInput) -> StoredRating 
     return rating
 
 
+def _refused(refusal: ReceiptRefused) -> None:
+    """Say why the scanned code cannot be used, and that rating is still open."""
+    g.receipt_guess_failed = isinstance(refusal, UnknownReceiptCode)
+    flash(
+        _("%(reason)s You can still rate: you will confirm with a code.", reason=refusal),
+        "warning",
+    )
+
+
 @bp.get("/C/<token>/R/<code>")
 @bp.get("/c/<token>/r/<code>")
 @no_referrer
@@ -79,9 +91,36 @@ def till_scan(token: str, code: str):
     try:
         session[TILL_KEY] = scanned_code(code, found.employee)
     except ReceiptRefused as refusal:
-        g.receipt_guess_failed = isinstance(refusal, UnknownReceiptCode)
-        flash(
-            _("%(reason)s You can still rate: you will confirm with a code.", reason=refusal),
-            "warning",
-        )
+        _refused(refusal)
     return redirect(url_for("portal.card", token=found.employee.card_token), 303)
+
+
+@bp.get("/R/<code>")
+@bp.get("/r/<code>")
+@no_referrer
+@no_store
+@limiter.limit(_receipt_guess_limit, key_func=get_remote_address, deduct_when=_guess_failed)
+def receipt_scan(code: str):
+    """A printed receipt's QR without a card: keep its code, then on to who served."""
+    try:
+        row = scanned_receipt(code)
+    except ReceiptRefused as refusal:
+        _refused(refusal)
+        return redirect(url_for("portal.home"), 303)
+    session[TILL_KEY] = row.id
+    if row.employee_id is not None:
+        employee = db.session.get(Employee, row.employee_id)
+        return redirect(url_for("portal.card", token=employee.card_token), 303)
+    return redirect(url_for("portal.receipt_people"), 303)
+
+
+@bp.get("/R")
+@no_store
+def receipt_people():
+    """Who served you? The branch's people, for the receipt code a scan kept."""
+    code_id = session.get(TILL_KEY)
+    row = held_receipt(code_id) if isinstance(code_id, int) else None
+    if row is None:
+        return redirect(url_for("portal.home"), 303)
+    people = who_may_have_served(row)
+    return render_template("portal/till_people.html", people=people)

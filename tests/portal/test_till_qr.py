@@ -1,7 +1,6 @@
 """The till's one-time QR: scan, stars, send, thanks; used once, bound, and never logged."""
 
 import json
-import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ from core.models import RatingStatus, ReceiptCode
 from core.services.ratings.receipt_codes import mint_receipt_codes, normalise_code, till_url
 from tests.factories import make_branch, make_employee
 from tests.portal.flow import all_ratings, card_path, rate
+from tests.portal.qr_images import decoded_svg
 
 VERIFIED_NOTICE = "Verified for this visit by your receipt"
 CODE_HINT = "Next you confirm who you are with a one-time code"
@@ -169,35 +169,6 @@ def test_a_cached_fresh_page_never_hides_the_verified_visit(make_app):
     assert CODE_HINT not in page.text
 
 
-SVG_RUN = re.compile(r"M(\d+) (\d+)h(\d+)v1h-\d+z")
-
-
-def _svg_png(svg: str) -> bytes:
-    """Rasterise the QR SVG (one path of 1-module-high runs) to a PNG for decoding."""
-    import io
-
-    from PIL import Image
-
-    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
-    image = Image.new("1", (size, size), 1)
-    for x, y, width in (map(int, run) for run in SVG_RUN.findall(svg)):
-        for dx in range(width):
-            image.putpixel((x + dx, y), 0)
-    buffer = io.BytesIO()
-    image.resize((size * 8, size * 8), Image.Resampling.NEAREST).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _decoded(png: bytes) -> str:
-    import io
-
-    import zxingcpp
-    from PIL import Image
-
-    [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    return result.text
-
-
 def test_api_returns_the_link_and_an_svg_qr_per_code(make_app):
     app = make_app(POS_API_KEYS=("till-key",))
     with app.app_context():
@@ -215,7 +186,7 @@ def test_api_returns_the_link_and_an_svg_qr_per_code(make_app):
         for qr in body["qr_codes"]:
             assert qr["url"] == till_url(alice, qr["code"])
             assert qr["qr_svg"].startswith("<svg")
-            assert _decoded(_svg_png(qr["qr_svg"])) == qr["url"]
+            assert decoded_svg(qr["qr_svg"]) == qr["url"]
         rows = db.session.scalars(db.select(ReceiptCode)).all()
         assert {row.employee_id for row in rows} == {alice.id}
         # The link from the API is the one the customer scans.

@@ -22,7 +22,7 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import Branch, Employee, Rating, ReceiptCode, utcnow
 from core.services import DomainError
-from core.services.people.cards import card_url
+from core.services.people.cards import card_url, qr_base_url
 from core.services.ratings.identity import identity_hash
 from core.services.ratings.submission import (
     RatingInput,
@@ -37,7 +37,8 @@ CODE_LENGTH = 10
 GROUPS = (4, 4, 2)
 MAX_BATCH = 10_000
 SEPARATORS = re.compile(r"[\s\-_.]")
-# After the card URL: /C/<token>/R/<code> (portal/till.py strips it again by a redirect).
+# After the card URL (/C/<token>/R/<code>), or alone for a receipt printed without a
+# serving employee (/R/<code>); portal/till.py strips it again by a redirect.
 TILL_PATH = "/R/"
 
 
@@ -156,14 +157,21 @@ def _usable_for(employee_id: int, branch_id: int, now: datetime) -> list:
     ]
 
 
-def _refusal(row: ReceiptCode | None, employee_id: int, branch_id: int) -> ReceiptRefused | None:
-    """Why this code cannot verify a rating of this employee, in words; None when it can."""
+def _spent(row: ReceiptCode | None) -> ReceiptRefused | None:
+    """Why this code can verify nothing at all any more (unknown, used, expired); or None."""
     if row is None:
         return UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
     if row.used_at is not None:
         return ReceiptSpent(_("This receipt code has already been used."))
     if row.expires_at <= utcnow():
         return ReceiptSpent(_("This receipt code has expired."))
+    return None
+
+
+def _refusal(row: ReceiptCode | None, employee_id: int, branch_id: int) -> ReceiptRefused | None:
+    """Why this code cannot verify a rating of this employee, in words; None when it can."""
+    if (spent := _spent(row)) is not None:
+        return spent
     if row.branch_id is not None and row.branch_id != branch_id:
         return ReceiptRefused(_("This receipt code is for another branch."))
     if row.employee_id is not None and row.employee_id != employee_id:
@@ -217,19 +225,57 @@ def verify_with_receipt(rating_id: int, typed: str) -> Rating:
     return rating
 
 
+def _row_of(typed: str) -> ReceiptCode | None:
+    bare = normalise_code(typed)
+    if bare is None:
+        return None
+    return db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == _hash(bare)))
+
+
 def scanned_code(typed: str, employee: Employee) -> int:
     """The id of a till QR's code that may verify a rating of this employee; ReceiptRefused.
 
     Only reads: the code is used when the rating is sent (submit_with_receipt).
     """
-    bare = normalise_code(typed)
-    if bare is None:
-        raise UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
-    row = db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == _hash(bare)))
-    refusal = _refusal(row, employee.id, employee.branch_id)
-    if refusal is not None:
+    row = _row_of(typed)
+    if (refusal := _refusal(row, employee.id, employee.branch_id)) is not None:
         raise refusal
     return row.id
+
+
+def scanned_receipt(typed: str) -> ReceiptCode:
+    """The code of a printed receipt's QR (no card in its link), if it can still verify a
+    rating; ReceiptRefused otherwise. Only reads."""
+    row = _row_of(typed)
+    if (refusal := _spent(row)) is not None:
+        raise refusal
+    return row
+
+
+def held_receipt(code_id: int) -> ReceiptCode | None:
+    """The code a scan kept, while it can still verify a rating."""
+    row = db.session.get(ReceiptCode, code_id)
+    return row if _spent(row) is None else None
+
+
+def who_may_have_served(row: ReceiptCode) -> list[Employee]:
+    """The active people of the code's branch, by name (none for a code of no branch)."""
+    if row.branch_id is None:
+        return []
+    query = (
+        select(Employee)
+        .join(Branch)
+        .where(Employee.branch_id == row.branch_id, Employee.active.is_(True))
+        .where(Branch.active.is_(True))
+        .order_by(Employee.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def receipt_url(grouped_code: str) -> str:
+    """The link of a printed receipt's QR without a serving employee: /R/<code>, uppercase."""
+    base = qr_base_url(current_app.config["PUBLIC_BASE_URL"])
+    return f"{base}{TILL_PATH}{normalise_code(grouped_code)}"
 
 
 def held_code_refusal(code_id: int, employee: Employee) -> ReceiptRefused | None:
