@@ -1,4 +1,4 @@
-"""Operations commands: backups."""
+"""Operations commands: backups, and the report of a contact purge."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.services.backup import BackupError, backup_database, default_backup_path
+from core.services.ratings.retention import FilesNotScrubbed, purge_contacts
 
 
 @click.command("backup")
@@ -23,6 +24,17 @@ def backup_command(path: Path | None) -> None:
     click.echo(
         "To restore: stop the app, delete the database's -wal and -shm files, copy this "
         "file over the database file, start the app."
+    )
+
+
+def purge_contacts_and_report() -> None:
+    """The body of `flask purge-contacts`: forget old contacts, rewrite the files, say so."""
+    try:
+        purged = purge_contacts()
+    except FilesNotScrubbed as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{purged} customer contacts purged; the database files were rewritten without them."
     )
 
 

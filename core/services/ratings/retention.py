@@ -87,7 +87,7 @@ def _scrub_postgresql(engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f"SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
         try:
-            connection.exec_driver_sql(f"VACUUM (FULL) {Rating.__table__.name}")
+            connection.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {Rating.__table__.name}")
         except DBAPIError as error:
             raise FilesNotScrubbed(
                 f"the ratings table could not be rewritten ({type(error.orig).__name__})."
