@@ -5,8 +5,11 @@ at the same moment (run_together); each is its own test client, as two requests 
 browser would be. Several rounds, so that on PostgreSQL the two inserts really meet.
 """
 
+from urllib.parse import urlsplit
+
 from core.extensions import db
-from core.models import Rating, RatingClaim, RatingStatus
+from core.models import Rating, RatingClaim, RatingStatus, ReceiptCode
+from core.services.ratings.receipt_codes import mint_receipt_codes, till_url
 from portal.device import DEVICE_COOKIE, DONE_KEY, PENDING_KEY
 from tests.concurrency import run_together
 from tests.factories import make_employee
@@ -71,3 +74,20 @@ def test_double_tap_before_verification_ends_on_the_same_pending_rating(client, 
             assert _session_value(tap, PENDING_KEY) == rating.id
             assert tap.get("/v").status_code == 200
     assert db.session.scalar(db.select(db.func.count(Rating.id))) == ROUNDS
+
+
+def test_double_tap_after_a_till_qr_ends_on_thanks_twice(client, app):
+    colleagues = [make_employee(display_name=f"Colleague {n}") for n in range(ROUNDS)]
+    db.session.commit()
+    for colleague in colleagues:
+        [code], _expires = mint_receipt_codes(1, employee=colleague)
+        assert client.get(urlsplit(till_url(colleague, code)).path).status_code == 303
+        taps, responses = _double_tap(app, client, colleague)
+        assert [r.status_code for r in responses] == [302, 302], [r.text[:200] for r in responses]
+        assert all(r.location.endswith("/v/thanks") for r in responses)
+        [rating] = [r for r in all_ratings() if r.employee_id == colleague.id]
+        assert rating.status is RatingStatus.VERIFIED
+        for tap in taps:
+            assert tap.get("/v/thanks").status_code == 200
+    used = db.session.scalars(db.select(ReceiptCode.rating_id)).all()
+    assert len(set(used)) == ROUNDS
