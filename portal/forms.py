@@ -5,7 +5,7 @@ import secrets
 from functools import lru_cache
 
 from babel.support import Translations
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from wtforms.fields import EmailField, TelField
 from wtforms.i18n import messages_path
 from wtforms.validators import Length, Regexp, StopValidation, ValidationError
 
+from core.form_bytes import UNREADABLE, redecoded_form
 from core.labels import dimension_label
 
 COMMENT_MAX = 1000
@@ -42,20 +43,19 @@ def clean_text(value):
     return CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def readable_text(form, field):
-    """Refuse text whose bytes were not valid UTF-8 (decoded as U+FFFD)."""
-    if field.data and "\ufffd" in field.data:
-        raise ValidationError(_("Some characters could not be read. Please check this text."))
-
-
 @lru_cache(maxsize=8)
 def _wtforms_catalogue(locale: str) -> Translations:
     """WTForms' own messages in one locale; the installed .mo files never change."""
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+def _unreadable(field) -> bool:
+    return any(UNREADABLE in value for value in field.raw_data or () if isinstance(value, str))
+
+
 class CustomerForm(FlaskForm):
-    """Base form: a field sent more than once is an error, never a silent pick."""
+    """Base form: a field sent more than once, or with bytes that are not UTF-8, is an
+    error with a message, never a silent pick or stored as "%FF" text."""
 
     class Meta:
         def get_translations(self, form):
@@ -64,6 +64,14 @@ class CustomerForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _wtforms_catalogue(str(get_locale()))
+
+        def wrap_formdata(self, form, formdata):
+            sent = super().wrap_formdata(form, formdata)
+            # Werkzeug keeps bytes that are not UTF-8 as "%FF" text (or drops a body it
+            # cannot decode at all): read the posted form again, marking them U+FFFD.
+            if formdata is not None and (sent is None or sent is request.form):
+                return redecoded_form() or sent
+            return sent
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         super().process(formdata, obj, data, extra_filters, **kwargs)
@@ -75,6 +83,10 @@ class CustomerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
+            if _unreadable(field):
+                # The one message that helps: the text as sent shows U+FFFD marks.
+                field.errors = [_("Some characters could not be read. Please check this text.")]
+                valid = False
             if field.name in self._repeated:
                 field.errors = [*field.errors, _("This field was sent more than once.")]
                 valid = False
@@ -117,18 +129,14 @@ class RatingForm(CustomerForm):
         _l("Comment (optional)"),
         filters=[clean_text],
         validators=[
-            Length(max=COMMENT_MAX, message=_l("Keep the comment to 1,000 characters or fewer.")),
-            readable_text,
+            Length(max=COMMENT_MAX, message=_l("Keep the comment to 1,000 characters or fewer."))
         ],
     )
     surprise = BooleanField(_l("Surprise service: they did something beyond the usual"))
     surprise_text = StringField(
         _l("What did they do?"),
         filters=[clean_text],
-        validators=[
-            Length(max=SURPRISE_MAX, message=_l("Keep this to 500 characters or fewer.")),
-            readable_text,
-        ],
+        validators=[Length(max=SURPRISE_MAX, message=_l("Keep this to 500 characters or fewer."))],
     )
     consent = BooleanField(_l("You may contact me about this rating"))
     submission_key = HiddenField(
