@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from core.commands.ops import purge_contacts_and_report
 from core.extensions import db
-from core.models import Rating, RatingStatus, utcnow
+from core.models import Channel, Rating, RatingStatus, VerificationCode, utcnow
 from core.services.ratings import retention
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_employee, make_rating
@@ -23,6 +23,8 @@ from tests.factories import make_employee, make_rating
 OLD = b"purge-me-"  # contacts past retention
 EXPIRED = b"expire-me-"  # contacts of pending ratings never verified
 KEPT = b"keep-me-"  # recent contacts, kept
+OLD_HINT = "•••@gone-hint.example".encode()  # where yesterday's codes went, masked
+KEPT_HINT = "•••@kept-hint.example".encode()  # where a code went a minute ago
 RATINGS_EACH = 60  # enough rows for page splits, where stale copies hide
 
 
@@ -31,6 +33,18 @@ def _rate(employee, contact: str, age: timedelta) -> Rating:
     return make_rating(
         employee, status=RatingStatus.PENDING, consent_contact=True, contact=contact,
         comment="Kind and quick " * 3, created_at=utcnow() - age,
+    )  # fmt: skip
+
+
+def _code(rating: Rating, hint: bytes, age: timedelta) -> None:
+    """A code sent for the rating, with the masked destination the code page shows."""
+    sent = utcnow() - age
+    db.session.add(
+        VerificationCode(
+            rating_id=rating.id, channel=Channel.EMAIL, identity_hash="i" * 64,
+            code_hash="h" * 64, prefix="A", destination_hint="c" + hint.decode(),
+            created_at=sent, expires_at=sent + timedelta(minutes=10),
+        )
     )  # fmt: skip
 
 
@@ -69,9 +83,12 @@ def _customers_of_all_ages() -> None:
         employee = make_employee()
         to_verify = []
         for number in range(RATINGS_EACH):
-            to_verify.append(_rate(employee, f"purge-me-{number}@old.example", timedelta(days=40)))
+            old = _rate(employee, f"purge-me-{number}@old.example", timedelta(days=40))
+            _code(old, OLD_HINT, timedelta(days=40))
             _rate(employee, f"expire-me-{number}@pending.example", timedelta(hours=30))
-            to_verify.append(_rate(employee, f"keep-me-{number}@new.example", timedelta(days=1)))
+            kept = _rate(employee, f"keep-me-{number}@new.example", timedelta(minutes=5))
+            _code(kept, KEPT_HINT, timedelta(minutes=1))
+            to_verify += [old, kept]
         db.session.commit()
         for rating in to_verify:
             _verify(rating)
@@ -96,7 +113,7 @@ def purge_app(make_app):
 def test_purged_and_expired_contacts_are_gone_from_the_sqlite_files(purge_app):
     _customers_of_all_ages()
     before = _sqlite_files(purge_app)
-    assert OLD in before and EXPIRED in before and KEPT in before
+    assert all(value in before for value in (OLD, EXPIRED, OLD_HINT, KEPT, KEPT_HINT))
     runner = purge_app.test_cli_runner()
     expired = runner.invoke(args=["expire-pending"])
     assert f"{RATINGS_EACH} pending ratings expired" in expired.output
@@ -106,7 +123,8 @@ def test_purged_and_expired_contacts_are_gone_from_the_sqlite_files(purge_app):
     after = _sqlite_files(purge_app)
     assert OLD not in after
     assert EXPIRED not in after
-    assert KEPT in after  # the test reads the right files
+    assert OLD_HINT not in after
+    assert KEPT in after and KEPT_HINT in after  # the test reads the right files
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite files; PostgreSQL's test expires contacts too")
@@ -178,8 +196,8 @@ def _postgres_file(path: str) -> bytes | None:
         )
 
 
-def _rating_table_path() -> str:
-    return db.session.scalar(text("SELECT pg_relation_filepath('rating')"))
+def _table_path(table: str) -> str:
+    return db.session.scalar(text("SELECT pg_relation_filepath(:table)"), {"table": table})
 
 
 def _checkpoint() -> None:
@@ -198,18 +216,23 @@ def test_purged_contacts_are_gone_from_the_postgres_table_file(purge_app):
         pytest.skip("reading the table's file needs a superuser")
     _customers_of_all_ages()
     _checkpoint()
-    old_path = _rating_table_path()
+    old_path = _table_path("rating")
     before = _postgres_file(old_path)
     assert OLD in before and EXPIRED in before and KEPT in before
+    hints_path = _table_path("verification_code")
+    assert OLD_HINT in _postgres_file(hints_path)
     runner = purge_app.test_cli_runner()
     assert runner.invoke(args=["expire-pending"]).exit_code == 0
     purged = runner.invoke(args=["purge-contacts"])
     assert f"{RATINGS_EACH} customer contacts purged" in purged.output
     # VACUUM (FULL) writes the new file straight to disk: no checkpoint needed to read it.
-    after = _postgres_file(_rating_table_path())
+    after = _postgres_file(_table_path("rating"))
     assert OLD not in after
     assert EXPIRED not in after
     assert KEPT in after
+    hints_after = _postgres_file(_table_path("verification_code"))
+    assert OLD_HINT not in hints_after
+    assert KEPT_HINT in hints_after
     # The old file is emptied at commit (and unlinked at the next checkpoint).
     leftover = _postgres_file(old_path)
     assert leftover is None or OLD not in leftover

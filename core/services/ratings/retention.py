@@ -6,7 +6,8 @@ earlier update or page split may have left a copy elsewhere) and in the WAL unti
 checkpoint; PostgreSQL keeps the old row version in the table file, and a plain VACUUM
 only marks its space reusable without overwriting it. So after forgetting, a purge
 rewrites the files: SQLite VACUUMs and then empties the WAL; PostgreSQL runs
-VACUUM (FULL) on the ratings. Trade-offs, backups and WAL archives: docs/privacy.md.
+VACUUM (FULL) on the tables it changed. Trade-offs, backups and WAL archives:
+docs/privacy.md.
 """
 
 import sqlite3
@@ -18,12 +19,17 @@ from sqlalchemy.exc import DBAPIError
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Rating, utcnow
+from core.models import Rating, VerificationCode, utcnow
 from core.services import DomainError
 
-# VACUUM (FULL) needs the ratings table to itself: rather than queue every customer
-# behind a long report query, give up after this and say so (run the purge again).
+# VACUUM (FULL) needs each table to itself: rather than queue every customer behind a
+# long report query, give up after this and say so (run the purge again).
 POSTGRES_LOCK_TIMEOUT = "5s"
+
+
+# The tables whose rows a purge changes. ANALYZE too: the planner's statistics keep a
+# sample of column values, and should no longer list forgotten ones.
+SCRUBBED_TABLES = (Rating.__table__, VerificationCode.__table__)
 
 
 class FilesNotScrubbed(DomainError):
@@ -31,18 +37,32 @@ class FilesNotScrubbed(DomainError):
 
 
 def purge_contacts(now=None) -> int:
-    """Forget plain contacts older than CONTACT_RETENTION_DAYS, then scrub the files.
+    """Forget plain contacts older than CONTACT_RETENTION_DAYS (and the masked hints of
+    codes older than PENDING_RATING_HOURS), then scrub the files; the contacts forgotten.
 
     Commits the purge first: a scrub that fails (FilesNotScrubbed) loses nothing, and
     the next run scrubs what this one and expire-pending left.
     """
-    days = current_app.config["CONTACT_RETENTION_DAYS"]
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    config = current_app.config
+    now = now or utcnow()
     begin_write()
     result = db.session.execute(
         update(Rating)
-        .where(Rating.contact.is_not(None), Rating.created_at < cutoff)
+        .where(
+            Rating.contact.is_not(None),
+            Rating.created_at < now - timedelta(days=config["CONTACT_RETENTION_DAYS"]),
+        )
         .values(contact=None)
+    )
+    # A masked destination ("c•••@example.com") only tells a customer where the code
+    # went while the rating waits for it; after that it is a clue to who rated.
+    db.session.execute(
+        update(VerificationCode)
+        .where(
+            VerificationCode.destination_hint != "",
+            VerificationCode.created_at < now - timedelta(hours=config["PENDING_RATING_HOURS"]),
+        )
+        .values(destination_hint="")
     )
     db.session.commit()
     try:
@@ -87,10 +107,11 @@ def _scrub_postgresql(engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f"SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
         try:
-            connection.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {Rating.__table__.name}")
+            for table in SCRUBBED_TABLES:
+                connection.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table.name}")
         except DBAPIError as error:
             raise FilesNotScrubbed(
-                f"the ratings table could not be rewritten ({type(error.orig).__name__})."
+                f"the tables could not be rewritten ({type(error.orig).__name__})."
             ) from error
         finally:
             connection.exec_driver_sql("RESET lock_timeout")  # the connection goes back to the pool
