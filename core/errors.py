@@ -10,6 +10,7 @@ import logging
 import time
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -19,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from core.database import discard_session
 from core.extensions import limiter
 from core.observability import describe_safely
+from core.waits import wait_text
 
 log = logging.getLogger("service_star.errors")
 
@@ -77,7 +79,7 @@ def is_database_unavailable(error: Exception) -> bool:
     return sqlstate in UNAVAILABLE_SQLSTATES or sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
 
 
-def _seconds_until_limit_resets() -> int | None:
+def seconds_until_limit_resets() -> int | None:
     """When the breached rate limit lets this client in again.
 
     Only a 429 reads it: Flask-Limiter's X-RateLimit-* headers are off, because they cost
@@ -95,10 +97,22 @@ def _seconds_until_limit_resets() -> int | None:
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    body, code, headers = render_error(error.code)
-    if code == 429 and (seconds := _seconds_until_limit_resets()) is not None:
-        headers["Retry-After"] = str(seconds)
-    return body, code, headers
+    if error.code != 429:
+        return render_error(error.code)
+    seconds = seconds_until_limit_resets()
+    message = None if seconds is None else wait_message(seconds)
+    body, code, headers = render_error(429, message)
+    return body, code, {**headers, **retry_after(seconds)}
+
+
+def wait_message(seconds: int) -> str:
+    """The 429 message that says how long to wait."""
+    return _("Too many attempts. Please wait %(wait)s and try again.", wait=wait_text(seconds))
+
+
+def retry_after(seconds: int | None) -> dict:
+    """The Retry-After header of a 429, when the limit's reset is known."""
+    return {} if seconds is None else {"Retry-After": str(seconds)}
 
 
 def handle_database_error(error: Exception):

@@ -1,7 +1,9 @@
 """What the customer's browser remembers: the pending rating, and a verified device.
 
 - The pending rating id lives in the Flask session (a signed cookie), so a failed or
-  late verification finds the rating and everything typed still there.
+  late verification finds the rating and everything typed still there. Nothing of the
+  customer's contact goes in it: the cookie is signed, not encrypted, so anyone holding
+  it can read it; the code page reads where the code went (masked) from the code row.
 - After a successful verification the device gets its own signed cookie carrying the
   customer's identity hash and the period, valid until the period ends, so a second
   rating this period needs no second code (the once-only rule still applies).
@@ -15,9 +17,10 @@ from core.services.periods import current_period_key, seconds_left_in_period
 DEVICE_COOKIE = "verified_device"
 DEVICE_SALT = "service-star verified device"
 PENDING_KEY = "pending_rating"
-SENT_KEY = "code_sent_to"
 DONE_KEY = "verified_rating"
 ALREADY_KEY = "already_rated"
+# Held the contact itself in older versions: dropped wherever the pending rating changes.
+LEGACY_CONTACT_KEY = "code_sent_to"
 
 
 def _serializer() -> URLSafeSerializer:
@@ -57,7 +60,7 @@ def remember_device(response, customer_hash: str):
 def hold_pending(rating_id: int) -> None:
     """Remember the rating waiting for verification (and forget any earlier one)."""
     session[PENDING_KEY] = rating_id
-    session.pop(SENT_KEY, None)
+    session.pop(LEGACY_CONTACT_KEY, None)
 
 
 def pending_id() -> int | None:
@@ -69,12 +72,12 @@ def pending_id() -> int | None:
 def mark_done(rating_id: int) -> None:
     """The rating is verified: forget it as pending and thank for it."""
     session.pop(PENDING_KEY, None)
-    session.pop(SENT_KEY, None)
+    session.pop(LEGACY_CONTACT_KEY, None)
     session[DONE_KEY] = rating_id
 
 
 def mark_already(message: str) -> None:
     """Keep the friendly already-rated message for the page that shows it."""
     session.pop(PENDING_KEY, None)
-    session.pop(SENT_KEY, None)
+    session.pop(LEGACY_CONTACT_KEY, None)
     session[ALREADY_KEY] = message

@@ -1,21 +1,28 @@
-"""Verification pages: choose a method, receive a code, type it (or a receipt code)."""
+"""Verification pages: choose a method, receive a code, type it (or a receipt code).
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
+Per-address limits here are generous (a branch's customers may share one address); the
+caps per pending rating and per destination (core/services/ratings/code_limits.py) carry
+the security. Wrong receipt codes are throttled per client address and per pending
+rating, and only failures count, so nobody's guesses can lock out another customer.
+"""
 
-from core.extensions import limiter
+from flask import current_app, g, redirect, render_template, request, url_for
+
+from core.extensions import db, limiter
+from core.i18n import current_locale_code
 from core.models import Channel, Rating
 from core.security import no_store
 from core.services import DomainError
-from core.services.ratings.identity import InvalidContact, contact_identity
 from core.services.ratings.one_time_codes import active_code, send_code, verify_with_code
-from core.services.ratings.receipt_codes import UnknownReceiptCode, verify_with_receipt
+from core.services.ratings.receipt_codes import UnknownReceiptCode
+from core.services.ratings.receipt_taps import confirm_with_receipt
 from core.services.ratings.submission import AlreadyRated, RatingClosed, pending_rating
 from portal import bp
-from portal.device import SENT_KEY, mark_already, mark_done, pending_id
+from portal.device import mark_already, mark_done, pending_id
 from portal.forms import CodeForm, EmailCodeForm, ReceiptForm, SmsCodeForm
 
 CHANNEL_FIELDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+CODE_METHODS = ("email", "sms")
 
 
 def _send_limit() -> str:
@@ -30,22 +37,10 @@ def _receipt_guess_limit() -> str:
     return current_app.config["RECEIPT_GUESS_LIMIT"]
 
 
-def _contact_key(kind: str, field: str):
-    """Rate-limit key: the identity hash of the contact typed (the address when invalid)."""
-
-    def key() -> str:
-        try:
-            return "identity:" + contact_identity(kind, request.form.get(field, ""))[1]
-        except InvalidContact:
-            return "address:" + get_remote_address()
-
-    return key
-
-
-def _code_identity_key() -> str:
-    """Rate-limit key for checking codes: whom the pending code was sent to."""
-    code = active_code(pending_id()) if pending_id() else None
-    return "identity:" + code.identity_hash if code else "address:" + get_remote_address()
+def _pending_rating_key() -> str:
+    """Rate-limit key of this browser's pending rating (its one-time form key is unique)."""
+    rating = db.session.get(Rating, pending_id()) if pending_id() else None
+    return "rating:" + (rating.submission_key if rating else "none")
 
 
 def _guess_failed(_response) -> bool:
@@ -54,6 +49,13 @@ def _guess_failed(_response) -> bool:
 
 def _methods() -> tuple[str, ...]:
     return current_app.config["VERIFY_METHODS"]
+
+
+def offered_methods() -> list[str]:
+    """The enabled methods in the order offered: SMS first where SMS is the habit."""
+    sms_first = current_locale_code() in current_app.config["SMS_FIRST_LOCALES"]
+    codes = reversed(CODE_METHODS) if sms_first else CODE_METHODS
+    return [method for method in (*codes, "receipt") if method in _methods()]
 
 
 def _closed_page(message: str):
@@ -67,7 +69,7 @@ def _verify_page(rating: Rating, status: int = 200, **forms):
     forms.setdefault("receipt_form", ReceiptForm(formdata=None))
     code = active_code(rating.id)
     return render_template(
-        "portal/verify.html", rating=rating, methods=_methods(), code=code, **forms
+        "portal/verify.html", rating=rating, methods=offered_methods(), code=code, **forms
     ), status
 
 
@@ -90,6 +92,11 @@ def _current_rating():
         return None, _closed_page(str(closed))
 
 
+def _thanks(rating: Rating):
+    mark_done(rating.id)
+    return redirect(url_for("portal.thanks"))
+
+
 @bp.get("/v")
 @no_store
 def verify():
@@ -107,13 +114,12 @@ def _send(channel: Channel, form):
     field = form[CHANNEL_FIELDS[channel]]
     if form.validate_on_submit():
         try:
-            sent = send_code(rating.id, channel, field.data)
+            send_code(rating.id, channel, field.data)
         except DomainError as error:
             page = _refused(error, form, field)
             if page:
                 return page
         else:
-            session[SENT_KEY] = sent.contact
             return redirect(url_for("portal.enter_code"))
     return _verify_page(
         rating, 422, **{f"{'sms' if channel is Channel.SMS else 'email'}_form": form}
@@ -123,7 +129,6 @@ def _send(channel: Channel, form):
 @bp.post("/v/email")
 @no_store
 @limiter.limit(_send_limit)
-@limiter.limit(_send_limit, key_func=_contact_key("email", "email"))
 def send_email_code():
     """Send a one-time code to the email address typed in."""
     return _send(Channel.EMAIL, EmailCodeForm())
@@ -132,7 +137,6 @@ def send_email_code():
 @bp.post("/v/sms")
 @no_store
 @limiter.limit(_send_limit)
-@limiter.limit(_send_limit, key_func=_contact_key("phone", "phone"))
 def send_sms_code():
     """Send a one-time code to the phone number typed in."""
     return _send(Channel.SMS, SmsCodeForm())
@@ -141,52 +145,44 @@ def send_sms_code():
 @bp.route("/v/code", methods=["GET", "POST"])
 @no_store
 @limiter.limit(_check_limit, methods=["POST"])
-@limiter.limit(_check_limit, methods=["POST"], key_func=_code_identity_key)
 def enter_code():
-    """Type the one-time code; a right one verifies and counts the rating."""
+    """Type the one-time code; a right one verifies and counts the rating (a second tap too)."""
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            rating = verify_with_code(pending_id() or 0, form.code.data)
+            return _thanks(verify_with_code(pending_id() or 0, form.code.data))
         except DomainError as error:
             page = _refused(error, form, form.code)
             if page:
                 return page
-        else:
-            mark_done(rating.id)
-            return redirect(url_for("portal.thanks"))
     rating, page = _current_rating()
     if page:
         # A replayed or late code: say what was wrong with it, not only that the rating is gone.
         return _closed_page(" ".join(form.code.errors)) if form.code.errors else page
     status = 200 if request.method == "GET" else 422
     return render_template(
-        "portal/code.html", rating=rating, form=form, code=active_code(rating.id),
-        sent_to=session.get(SENT_KEY, ""),
-    ), status  # fmt: skip
+        "portal/code.html", rating=rating, form=form, code=active_code(rating.id)
+    ), status
 
 
 @bp.post("/v/receipt")
 @no_store
 @limiter.limit(_check_limit)
-@limiter.limit(_receipt_guess_limit, key_func=lambda: "receipt-guesses", deduct_when=_guess_failed)
+@limiter.limit(_receipt_guess_limit, deduct_when=_guess_failed)
+@limiter.limit(_receipt_guess_limit, key_func=_pending_rating_key, deduct_when=_guess_failed)
 def verify_receipt():
-    """Verify the pending rating with a code printed on the receipt."""
-    rating, page = _current_rating()
-    if page:
-        return page
+    """Verify the pending rating with a code printed on the receipt (a second tap too)."""
     form = ReceiptForm()
-    if "receipt" not in _methods():
-        return _verify_page(rating, 404)
-    if form.validate_on_submit():
+    if "receipt" in _methods() and form.validate_on_submit():
         try:
-            rating = verify_with_receipt(rating.id, form.receipt_code.data)
+            return _thanks(confirm_with_receipt(pending_id() or 0, form.receipt_code.data))
         except DomainError as error:
             g.receipt_guess_failed = isinstance(error, UnknownReceiptCode)
             page = _refused(error, form, form.receipt_code)
             if page:
                 return page
-        else:
-            mark_done(rating.id)
-            return redirect(url_for("portal.thanks"))
-    return _verify_page(rating, 422, receipt_form=form)
+    rating, page = _current_rating()
+    if page:
+        return page
+    status = 422 if "receipt" in _methods() else 404
+    return _verify_page(rating, status, receipt_form=form)

@@ -40,7 +40,9 @@ def test_email_code_arrives_and_verifies_the_rating(make_app, smtp):
         [code_row] = codes()
         assert f"{code_row.prefix}-" in message["Subject"]
         assert "Alice Wang" in message_text(message)
-        assert "customer@example.com" in client.get("/v/code").text
+        code_page = client.get("/v/code").text
+        assert "c•••@example.com" in code_page  # where it went, masked
+        assert "customer@example.com" not in code_page
         response = client.post("/v/code", data={"code": one_time_code(message)})
         assert response.status_code == 302
         assert all_ratings()[0].status is RatingStatus.VERIFIED

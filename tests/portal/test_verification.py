@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func
 
 from core.extensions import db
 from core.models import (
@@ -161,18 +162,54 @@ def test_sixth_try_is_refused_even_when_right(client, employee, sms_outbox):
     assert codes()[0].attempts == 5
 
 
-def test_replayed_code_is_refused(client, employee, sms_outbox, app):
-    plain = rate_and_get_code(client, employee, sms_outbox)
+def _same_browser(app, client):
+    """A second client holding a copy of this browser's session cookie (as a double tap)."""
     with client.session_transaction() as session:
-        replayed_session = dict(session)
-    assert client.post("/v/code", data={"code": plain}).status_code == 302
-    replay = app.test_client()
-    with replay.session_transaction() as session:
-        session.update(replayed_session)
-    response = replay.post("/v/code", data={"code": plain})
-    assert response.status_code == 410
-    assert "already been used" in response.text
+        copied = dict(session)
+    twin = app.test_client()
+    with twin.session_transaction() as session:
+        session.update(copied)
+    return twin
+
+
+def test_confirming_the_right_code_again_ends_on_thanks_counted_once(
+    client, employee, sms_outbox, app
+):
+    plain = rate_and_get_code(client, employee, sms_outbox)
+    second_tap = _same_browser(app, client)
+    assert client.post("/v/code", data={"code": plain}).location.endswith("/v/thanks")
+    response = second_tap.post("/v/code", data={"code": plain})
+    assert response.status_code == 302
+    assert response.location.endswith("/v/thanks")
+    assert second_tap.get("/v/thanks").status_code == 200
     assert len(db.session.scalars(db.select(RatingClaim)).all()) == 1
+    assert db.session.scalar(db.select(func.count()).select_from(PointsEntry)) == 1
+
+
+def test_a_wrong_code_for_a_verified_rating_is_refused(client, employee, sms_outbox, app):
+    plain = rate_and_get_code(client, employee, sms_outbox)
+    replay = _same_browser(app, client)
+    assert client.post("/v/code", data={"code": plain}).status_code == 302
+    wrong = f"{(int(plain) + 1) % 10**6:06d}"
+    response = replay.post("/v/code", data={"code": wrong})
+    assert response.status_code == 410
+    assert "no longer waiting" in response.text
+    assert replay.get("/v/thanks").status_code == 404
+
+
+def test_confirming_again_spends_a_try_so_a_copied_cookie_cannot_search_the_code(
+    client, employee, sms_outbox, app
+):
+    plain = rate_and_get_code(client, employee, sms_outbox)
+    replay = _same_browser(app, client)
+    assert client.post("/v/code", data={"code": plain}).status_code == 302
+    wrong = f"{(int(plain) + 1) % 10**6:06d}"
+    for _ in range(4):
+        assert replay.post("/v/code", data={"code": wrong}).status_code == 410
+    assert codes()[0].attempts == 5
+    response = replay.post("/v/code", data={"code": plain})
+    assert response.status_code == 410  # tries spent: even the right code is refused now
+    assert "Too many wrong tries" in response.text
 
 
 def test_expired_code_is_refused(client, employee, sms_outbox):

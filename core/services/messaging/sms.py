@@ -5,6 +5,11 @@ Backends (config SMS_BACKEND):
 - "webhook": POSTs {"to", "text"} as JSON to SMS_WEBHOOK_URL, signed with
   X-Signature: sha256=<HMAC-SHA256 of the body with SMS_WEBHOOK_SECRET>, so the relay
   that talks to a real SMS provider can check the request came from us.
+
+Only numbers of DEFAULT_PHONE_REGION and SMS_ALLOWED_REGIONS are sent to: SMS pumping
+makes a site pay for texts to premium numbers abroad. The customer path refuses other
+numbers with a clear message before storing a code (core/services/ratings/code_limits.py);
+send_sms refuses them too, for any other caller.
 """
 
 import hashlib
@@ -15,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
+import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -75,8 +81,28 @@ BACKENDS: dict[str, Callable[[str, str], None]] = {
 }
 
 
+def sms_regions() -> set[str]:
+    """The phone regions SMS may go to: DEFAULT_PHONE_REGION and SMS_ALLOWED_REGIONS."""
+    config = current_app.config
+    return {config["DEFAULT_PHONE_REGION"].upper()} | {
+        region.upper() for region in config["SMS_ALLOWED_REGIONS"]
+    }
+
+
+def sms_allowed(number: str) -> bool:
+    """Is this E.164 number in a region SMS may go to (by its number, not its prefix alone)?"""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return False
+    return region in sms_regions()
+
+
 def send_sms(to: str, text: str) -> None:
-    """Send one SMS with the configured backend; SmsNotSent when it fails."""
+    """Send one SMS with the configured backend; SmsNotSent when it fails or is not allowed."""
+    if not sms_allowed(to):
+        log.warning("SMS refused: number outside the allowed regions")
+        raise _not_sent()
     backend = BACKENDS.get(current_app.config["SMS_BACKEND"])
     if backend is None:
         log.error("unknown SMS_BACKEND %r", current_app.config["SMS_BACKEND"])

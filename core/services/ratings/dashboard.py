@@ -1,4 +1,5 @@
-"""What the dashboard shows: ratings per day, dimension averages, top and bottom, tasks."""
+"""What the dashboard shows: ratings per day, dimension averages, top and bottom, tasks
+(and an alert when today's SMS budget is spent)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from core.models import (
     RedemptionStatus,
 )
 from core.services.periods import COUNTED_AT, local_day, period_days
+from core.services.ratings.code_limits import SmsBudget, sms_budget
 from core.services.ratings.followups import overdue_count
 from core.services.ratings.leaderboard import LeaderboardRow, leaderboard
 from core.services.ratings.moderation import open_disputes, open_surprise_claims
@@ -35,6 +37,8 @@ class Tasks:
     disputes: int
     followups_open: int
     followups_overdue: int
+    # Today's SMS codes reached SMS_DAILY_BUDGET: SMS is off until midnight (site time).
+    sms_budget: SmsBudget
 
 
 def _in(column, branch_ids: set[int] | None):
@@ -90,7 +94,8 @@ def _count(query) -> int:
 
 
 def waiting_tasks(branch_ids: set[int] | None) -> Tasks:
-    """Counts of what is waiting: redemption requests, surprise claims, disputes, follow-ups."""
+    """Counts of what is waiting: redemption requests, surprise claims, disputes, follow-ups;
+    and the SMS budget of the whole site (the template alerts admins when it is spent)."""
     redemptions = (
         select(Redemption.id)
         .join(Employee, Employee.id == Redemption.employee_id)
@@ -105,4 +110,5 @@ def waiting_tasks(branch_ids: set[int] | None) -> Tasks:
         disputes=_count(open_disputes(branch_ids)),
         followups_open=_count(followups),
         followups_overdue=overdue_count(branch_ids),
+        sms_budget=sms_budget(),
     )

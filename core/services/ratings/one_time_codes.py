@@ -4,7 +4,13 @@ Rules: 6 digits, stored as an HMAC keyed with the app key, valid CODE_TTL; at mo
 MAX_ATTEMPTS tries per code, counted in the database by a conditional UPDATE so the
 limit holds across server processes (the sixth try is refused even when right); a new
 code no sooner than RESEND_AFTER after the last, and it voids the old one; a used code
-never works again. Each code has a letter prefix ("A-123456") shown next to the input.
+never verifies another rating. Each code has a letter prefix ("A-123456") shown next to
+the input, and a masked hint of where it went (the contact never travels in a cookie).
+The caps per pending rating, per destination and on SMS are in code_limits.
+
+A second tap of Confirm with the code that verified the rating (a double tap, or Back
+and Confirm again) ends like the first: the rating is returned, counted once. It spends
+a try like any other, so a copied session cookie is no oracle for the used code.
 """
 
 import hashlib
@@ -18,18 +24,19 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from core.database import begin_write
+from core.database import begin_write, write_locked
 from core.extensions import db
-from core.models import Channel, Rating, VerificationCode, utcnow
+from core.models import Channel, Rating, RatingStatus, VerificationCode, utcnow
 from core.services import DomainError
 from core.services.messaging.mail import send_mail
 from core.services.messaging.sms import send_sms
-from core.services.ratings.identity import contact_identity
+from core.services.ratings.code_limits import check_can_send, check_guesses_left, check_sms_region
+from core.services.ratings.identity import contact_identity, masked_hint
 from core.services.ratings.submission import (
+    RatingClosed,
     check_can_rate,
     complete_verification,
     locked_pending_rating,
-    pending_rating,
 )
 
 CODE_DIGITS = 6
@@ -51,11 +58,11 @@ class ResendTooSoon(CodeError):
 
 @dataclass(frozen=True)
 class SentCode:
-    """What the code page shows: where the code went and its prefix."""
+    """What the code page shows: where the code went (masked) and its prefix."""
 
     channel: Channel
     prefix: str
-    contact: str
+    hint: str
 
 
 def _code_hash(rating_id: int, code: str) -> str:
@@ -73,7 +80,9 @@ def active_code(rating_id: int) -> VerificationCode | None:
     ).first()
 
 
-def _create_code(rating: Rating, channel: Channel, identity: str) -> tuple[VerificationCode, str]:
+def _create_code(
+    rating: Rating, channel: Channel, identity: str, hint: str
+) -> tuple[VerificationCode, str]:
     """Void the rating's earlier codes and add a new one (caller commits)."""
     now = utcnow()
     last = active_code(rating.id)
@@ -95,6 +104,7 @@ def _create_code(rating: Rating, channel: Channel, identity: str) -> tuple[Verif
         identity_hash=identity,
         code_hash=_code_hash(rating.id, plain),
         prefix=secrets.choice(PREFIX_LETTERS),
+        destination_hint=hint,
         created_at=now,
         expires_at=now + CODE_TTL,
     )
@@ -125,11 +135,16 @@ def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
     The code row is committed before sending (no write lock held while a mail server
     answers) and deleted again when sending fails, so the customer may retry at once.
     """
-    contact, identity = contact_identity(IDENTITY_KINDS[channel], raw_contact)
+    kind = IDENTITY_KINDS[channel]
+    contact, identity = contact_identity(kind, raw_contact)
+    if channel is Channel.SMS:
+        check_sms_region(contact)
     begin_write()
-    rating = pending_rating(rating_id)
+    # Under the rating's row lock, so its code count holds against concurrent requests.
+    rating = locked_pending_rating(rating_id)
     check_can_rate(rating.employee, identity)
-    code, plain = _create_code(rating, channel, identity)
+    check_can_send(rating.id, channel, identity)
+    code, plain = _create_code(rating, channel, identity, masked_hint(kind, contact))
     if rating.consent_contact:
         # Kept for the follow-up only with consent; purge-contacts removes it later.
         rating.contact = contact
@@ -141,7 +156,23 @@ def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
         db.session.delete(db.session.get(VerificationCode, code.id))
         db.session.commit()
         raise
-    return SentCode(channel, code.prefix, contact)
+    return SentCode(channel, code.prefix, code.destination_hint)
+
+
+def _spend_try(rating_id: int, code: VerificationCode) -> None:
+    """Count one try of this code (the caller holds the rating's lock); refuse past a cap."""
+    check_guesses_left(rating_id)
+    counted = db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.id == code.id, VerificationCode.attempts < MAX_ATTEMPTS)
+        .values(attempts=VerificationCode.attempts + 1)
+    )
+    if counted.rowcount != 1:
+        raise CodeError(_("Too many wrong tries for this code. Ask for a new one."))
+
+
+def _is_right(rating_id: int, code: VerificationCode, typed: str) -> bool:
+    return hmac.compare_digest(code.code_hash, _code_hash(rating_id, typed))
 
 
 def _consume(rating_id: int, typed: str) -> VerificationCode:
@@ -153,14 +184,8 @@ def _consume(rating_id: int, typed: str) -> VerificationCode:
         raise CodeError(_("This code has already been used."))
     if utcnow() >= code.expires_at:
         raise CodeError(_("This code has expired. Ask for a new one."))
-    counted = db.session.execute(
-        update(VerificationCode)
-        .where(VerificationCode.id == code.id, VerificationCode.attempts < MAX_ATTEMPTS)
-        .values(attempts=VerificationCode.attempts + 1)
-    )
-    if counted.rowcount != 1:
-        raise CodeError(_("Too many wrong tries for this code. Ask for a new one."))
-    if not hmac.compare_digest(code.code_hash, _code_hash(rating_id, typed)):
+    _spend_try(rating_id, code)
+    if not _is_right(rating_id, code, typed):
         db.session.refresh(code)
         left = MAX_ATTEMPTS - code.attempts
         if left <= 0:
@@ -176,17 +201,32 @@ def _consume(rating_id: int, typed: str) -> VerificationCode:
     return code
 
 
+def _confirmed_again(rating: Rating, typed: str) -> None:
+    """A verified rating: accept the code that verified it (spending a try); else closed."""
+    code = active_code(rating.id)
+    if code is None or code.used_at is None:
+        raise RatingClosed(_("This rating is no longer waiting for a code. Please rate again."))
+    _spend_try(rating.id, code)
+    if not _is_right(rating.id, code, typed):
+        raise RatingClosed(_("This rating is no longer waiting for a code. Please rate again."))
+
+
 def verify_with_code(rating_id: int, typed: str) -> Rating:
     """Check a typed code and, when right, verify and count the rating; commits.
 
-    A wrong try is committed too (the attempt counter must survive the refusal).
+    Everything happens under the rating's row lock, so the caps hold and a concurrent
+    second tap waits for the first and then finds the rating verified. A wrong try is
+    committed too (the attempt counters must survive the refusal).
     """
-    begin_write()
+    rating = write_locked(Rating, rating_id)
     try:
-        code = _consume(rating_id, typed)
-        rating = locked_pending_rating(rating_id)
-        contact = rating.contact if rating.consent_contact else None
-        complete_verification(rating, code.identity_hash, contact)
+        if rating is not None and rating.status is RatingStatus.VERIFIED:
+            _confirmed_again(rating, typed)
+        else:
+            code = _consume(rating_id, typed)
+            rating = locked_pending_rating(rating_id)
+            contact = rating.contact if rating.consent_contact else None
+            complete_verification(rating, code.identity_hash, contact)
     except DomainError:
         db.session.commit()
         raise

@@ -1,0 +1,19 @@
+"""How long to wait, said the way a customer reads it: "40 seconds", "12 minutes", "2 hours"."""
+
+import math
+from datetime import timedelta
+
+from flask_babel import format_timedelta
+
+MINUTE = 60
+HOUR = 3600
+
+
+def wait_text(seconds: float) -> str:
+    """The wait in the visitor's language, rounded up (never earlier than the real end)."""
+    seconds = max(math.ceil(seconds), 1)
+    if seconds >= HOUR:
+        seconds = math.ceil(seconds / HOUR) * HOUR
+    elif seconds > MINUTE:
+        seconds = math.ceil(seconds / MINUTE) * MINUTE
+    return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=False)
