@@ -10,10 +10,11 @@ HOUR = 3600
 
 
 def wait_text(seconds: float) -> str:
-    """The wait in the visitor's language, rounded up (never earlier than the real end)."""
+    """The wait in the visitor's language, rounded up (a minute's grace in hours: a limit
+    window's clock may say one second past the hour)."""
     seconds = max(math.ceil(seconds), 1)
-    if seconds >= HOUR:
-        seconds = math.ceil(seconds / HOUR) * HOUR
+    if seconds > HOUR + MINUTE:
+        seconds = math.ceil((seconds - MINUTE) / HOUR) * HOUR
     elif seconds > MINUTE:
-        seconds = math.ceil(seconds / MINUTE) * MINUTE
+        seconds = min(math.ceil(seconds / MINUTE) * MINUTE, HOUR)
     return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=False)

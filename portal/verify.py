@@ -172,6 +172,7 @@ def enter_code():
 @limiter.limit(_receipt_guess_limit, key_func=_pending_rating_key, deduct_when=_guess_failed)
 def verify_receipt():
     """Verify the pending rating with a code printed on the receipt (a second tap too)."""
+    g.receipt_guess_failed = False  # g may outlive the request (an app context held open)
     form = ReceiptForm()
     if "receipt" in _methods() and form.validate_on_submit():
         try:
