@@ -14,7 +14,13 @@ from core.models import RatingClaim, RatingStatus
 from core.services.ratings.receipt_codes import mint_receipt_codes
 from tests.factories import make_employee
 from tests.portal.flow import all_ratings, card_path, rate, submission_key
-from tests.portal.limit_storage import client_at, session_of, unique_address, workers
+from tests.portal.limit_storage import (
+    client_at,
+    session_of,
+    unique_address,
+    unique_ipv6_network,
+    workers,
+)
 
 CUSTOMERS = 300
 # One customer in TYPO_EVERY types a wrong receipt code first, then the right one.
@@ -155,3 +161,23 @@ def test_a_limited_verification_step_links_back_with_the_draft_kept(
     assert "My careful words" in page.text
     assert all_ratings()[0].status is RatingStatus.PENDING
     assert db.session.scalar(db.select(RatingClaim)) is None
+
+
+def test_an_ipv6_64_counts_as_one_client_across_workers(make_app, sms_outbox):
+    apps = workers(make_app, CODE_SEND_LIMIT="3 per hour")
+    network = unique_ipv6_network()
+    with apps[0].app_context():
+        employee = make_employee()
+        db.session.commit()
+        statuses = []
+        for index in range(4):
+            # Any address of the same /64, on either worker: one client.
+            customer = client_at(apps[index % 2], str(network[index * 7919 + 1]))
+            rate(customer, employee)
+            statuses.append(
+                customer.post("/v/sms", data={"phone": f"1381234567{index}"}).status_code
+            )
+        assert statuses == [302, 302, 302, 429]
+        neighbour = client_at(apps[1], str(next(unique_ipv6_network().hosts())))
+        rate(neighbour, employee)
+        assert neighbour.post("/v/sms", data={"phone": "13912345678"}).status_code == 302

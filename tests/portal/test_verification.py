@@ -322,3 +322,32 @@ def test_code_forms_require_a_csrf_token(make_app, sms_outbox):
         assert client.post("/v/receipt", data={"receipt_code": "ABCD-EFGH-JK"}).status_code == 400
         assert sms_outbox == []
         assert db.session.scalar(db.select(VerificationCode)) is None
+
+
+def _method_order(page: str) -> list[str]:
+    names = ('name="email"', 'name="phone"', 'name="receipt_code"')
+    return sorted(names, key=page.index)
+
+
+def test_email_comes_first_in_english(client, employee):
+    rate(client, employee)
+    assert _method_order(client.get("/v").text)[:2] == ['name="email"', 'name="phone"']
+
+
+def test_sms_comes_first_where_sms_is_the_habit(client, employee):
+    client.set_cookie("lang", "zh_CN")
+    rate(client, employee)
+    page = client.get("/v", headers={"Accept-Language": "zh-CN"}).text
+    assert _method_order(page) == ['name="phone"', 'name="email"', 'name="receipt_code"']
+
+
+def test_sms_first_follows_the_setting(make_app):
+    from tests.factories import make_employee
+
+    app = make_app(SMS_FIRST_LOCALES=("en",))
+    with app.app_context():
+        employee = make_employee()
+        db.session.commit()
+        client = app.test_client()
+        rate(client, employee)
+        assert _method_order(client.get("/v").text)[0] == 'name="phone"'
