@@ -177,7 +177,9 @@ def submit_card(token: str):
             form.overall.errors = [str(refusal)]
     if form.submission_key.errors:
         form.submission_key.data = new_submission_key()
-    return render_card_page(found.employee, form), 422
+    return render_card_page(
+        found.employee, form, **(_verified_for_visit(found.employee) or {})
+    ), 422
 
 
 @bp.get("/C/<token>/photo")

@@ -222,3 +222,14 @@ def test_api_without_staff_no_answers_as_before(make_app):
         response = app.test_client().post("/api/receipt-codes", headers={"X-API-Key": "till-key"})
         assert response.status_code == 201
         assert "qr_codes" not in response.json
+
+
+def test_a_form_with_an_error_keeps_the_verified_visit(client, employee):
+    _code, path = _till_qr(employee)
+    _scan(client, path)
+    response = rate(client, employee, overall=None, comment="No stars yet")
+    assert response.status_code == 422
+    assert VERIFIED_NOTICE in response.text
+    assert CODE_HINT not in response.text
+    assert "No stars yet" in response.text
+    assert rate(client, employee, overall="4").location.endswith("/v/thanks")
