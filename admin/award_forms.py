@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from core.forms import NameSelectField
 
 
 class AwardPeriodForm(FlaskForm):
@@ -17,7 +19,7 @@ class AwardPeriodForm(FlaskForm):
 
 
 class WinnerForm(FlaskForm):
-    employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
+    employee_id = NameSelectField(_l("Employee"), coerce=int, choices=[])
     citation = TextAreaField(_l("Citation"), validators=[InputRequired(), Length(max=1000)])
     override_reason = TextAreaField(
         _l("Reason to pick a candidate who is not eligible"),

@@ -16,7 +16,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import MultiCheckboxField, RegistrationForm, ten_point_field, text_field, to_choices
+from core.forms import (
+    MultiCheckboxField,
+    NameSelectField,
+    RegistrationForm,
+    ten_point_field,
+    text_field,
+    to_choices,
+)
 from core.models.campaign import JUDGE_CRITERIA, CampaignStage
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
 from scoring.composite import validate_weights
@@ -96,7 +103,7 @@ for _stage, _source in _weight_fields():
 
 
 class RegisterOnBehalfForm(RegistrationForm):
-    employee_id = SelectField(_l("Employee"), coerce=int, choices=[])
+    employee_id = NameSelectField(_l("Employee"), coerce=int, choices=[])
     late_reason = text_field(_l("Why late (after the closing date)"), required=False, maximum=500)
 
 

@@ -15,10 +15,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from core.forms import MultiCheckboxField, to_choices
+from core.forms import MultiCheckboxField, NameSelectField, to_choices
 from core.labels import choices
 from core.models import FollowUpState, Role, SurpriseStatus
 from core.services.people.users import MIN_PASSWORD_LENGTH
+from core.text import clean_name
 from scoring.periods import period_bounds
 
 
@@ -63,14 +64,19 @@ class UserEditForm(FlaskForm):
 
 
 class BranchForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(
+        _l("Name"), filters=[clean_name], validators=[InputRequired(), Length(max=120)]
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
 
 class EmployeeForm(FlaskForm):
-    branch_id = SelectField(_l("Branch"), coerce=int, choices=[])
-    display_name = StringField(_l("Display name"), validators=[InputRequired(), Length(max=80)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=80)])
+    branch_id = NameSelectField(_l("Branch"), coerce=int, choices=[])
+    # Direction controls removed on input (core.text.clean_name), as the CSV import does.
+    display_name = StringField(
+        _l("Display name"), filters=[clean_name], validators=[InputRequired(), Length(max=80)]
+    )
+    title = StringField(_l("Title"), filters=[clean_name], validators=[Optional(), Length(max=80)])
     staff_no = StringField(_l("Staff number"), validators=[Optional(), Length(max=40)])
     # The employee's own contacts: a customer using one of them is refused on every card.
     emails = TextAreaField(
@@ -83,7 +89,7 @@ class EmployeeForm(FlaskForm):
 
 
 class EmployeeFilterForm(FilterForm):
-    branch = SelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
+    branch = NameSelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
     q = StringField(_l("Name or staff number"), validators=[Optional(), Length(max=80)])
     inactive = BooleanField(_l("Include inactive"))
 
@@ -130,8 +136,10 @@ SURPRISE_CHOICES = [SelectChoice("", _l("Any")), *to_choices(choices(SURPRISE_OR
 
 
 class FeedbackFilterForm(FilterForm):
-    branch = SelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
-    employee = SelectField(_l("Employee"), coerce=int, choices=[], validate_choice=False, default=0)
+    branch = NameSelectField(_l("Branch"), coerce=int, choices=[], validate_choice=False, default=0)
+    employee = NameSelectField(
+        _l("Employee"), coerce=int, choices=[], validate_choice=False, default=0
+    )
     period = StringField(_l("Period"), validators=[Optional(), Length(max=10), _period_key])
     stars = SelectField(
         _l("Stars"),
@@ -158,7 +166,7 @@ class FollowUpFilterForm(FilterForm):
 
 
 class AuditFilterForm(FilterForm):
-    user = SelectField(_l("User"), coerce=int, choices=[], validate_choice=False, default=0)
+    user = NameSelectField(_l("User"), coerce=int, choices=[], validate_choice=False, default=0)
     action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
     target_type = StringField(_l("Target type"), validators=[Optional(), Length(max=40)])
     start = DateField(_l("From"), validators=[Optional()])

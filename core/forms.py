@@ -2,13 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from core.services.campaign.evaluations import TEXT_MAX
 from core.services.campaign.registration import HIGHLIGHTS_MAX
+from core.text import bdi, isolate
 
 CRITERION_LABELS = {
     "practical_skill": _l("Practical skill"),
@@ -31,8 +33,33 @@ def to_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class IsolatedSelect(Select):
+    """A drop-down whose options are bidi-isolated (FSI...PDI: an <option> takes no tags)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        label = isolate(choice.label if choice.label not in (None, "") else choice.value)
+        return super().render_option(choice._replace(label=label), **kwargs)
+
+
+class NameSelectField(SelectField):
+    """A drop-down of names (employees, branches, rewards) in any script."""
+
+    widget = IsolatedSelect()
+
+
+class IsolatedCheckboxList(ListWidget):
+    """Checkboxes, each followed by its label in a <bdi> (names in any script)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        # Every piece is escaped Markup already: the subfields and their labels render so.
+        items = "".join(f"<li>{sub()} {sub.label(text=bdi(sub.label.text))}</li>" for sub in field)
+        return Markup(f"<ul {html_params(**kwargs)}>{items}</ul>")  # noqa: S704 - escaped parts
+
+
 class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = IsolatedCheckboxList(prefix_label=False)
     option_widget = CheckboxInput()
 
 
@@ -57,7 +84,7 @@ class RegistrationForm(FlaskForm):
 class RedeemForm(FlaskForm):
     """Ask for a reward (an admin for an employee, or the employee on their page)."""
 
-    reward_id = SelectField(_l("Reward"), coerce=int, choices=[])
+    reward_id = NameSelectField(_l("Reward"), coerce=int, choices=[])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
 
 

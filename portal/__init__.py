@@ -15,6 +15,7 @@ def _set_up(state) -> None:
 # Route modules register their views on the blueprints above when imported.
 from portal import (  # noqa: E402, F401
     api,
+    brand,
     limits,
     qr,
     stars,

@@ -1,15 +1,22 @@
-"""CSV for spreadsheets: formula injection neutralised, UTF-8 with a BOM for Excel."""
+"""CSV for spreadsheets: formula injection neutralised, UTF-8 with a BOM for Excel.
+
+A text cell with right-to-left letters (Arabic, Hebrew) is isolated between FSI and
+PDI, so a name in one script cannot reorder the cells or digits beside it where the
+file is shown as text.
+"""
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+
+from core.text import has_right_to_left, isolate
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value) -> str | int | float:
-    """A cell value that no spreadsheet will run: text starting a formula gets a leading '."""
+    """A cell no spreadsheet runs (a leading ' before a formula), isolated when right to left."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -17,7 +24,9 @@ def neutralise(value) -> str | int | float:
     if isinstance(value, int | float):
         return value  # numbers are written as numbers, even negative ones
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = "'" + text if text.startswith(FORMULA_STARTS) else text
+    # Isolated after the apostrophe: the cell still starts with no formula character.
+    return isolate(text) if has_right_to_left(text) else text
 
 
 def safe_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:

@@ -27,12 +27,15 @@ from core.services.people.employee_identities import (
     taken_message,
 )
 from core.services.tokens import card_token
+from core.text import clean_name
 
 CSV_COLUMNS = ("branch", "display_name", "title", "staff_no")
 # Optional: the employee's own work emails and mobiles, several separated by ";".
 CONTACT_COLUMNS = ("emails", "phones")
 IMPORT_COLUMNS = CSV_COLUMNS + CONTACT_COLUMNS
 CSV_REQUIRED = ("branch", "display_name")
+# Shown to customers: direction controls are removed from them (core.text.clean_name).
+NAME_COLUMNS = ("branch", "display_name", "title")
 
 
 @dataclass
@@ -103,6 +106,7 @@ def _read_rows(text: str, report: ImportReport) -> list[_Row]:
             )
             continue
         values = {name: clean(record.get(name)) for name in IMPORT_COLUMNS}
+        values.update({name: clean_name(values[name]) for name in NAME_COLUMNS})
         if any(values.values()):
             rows.append(_Row(reader.line_num, **values))
     if not rows and not report.problems:

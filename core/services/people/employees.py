@@ -37,6 +37,7 @@ from core.services.people.employee_import import (  # noqa: F401  (re-exported)
     import_employees_csv,
 )
 from core.services.tokens import card_token, sha256_hex, url_secret
+from core.text import clean_name
 from core.urls import public_url
 
 # Private link secrets are 43 characters; anything much longer is not worth hashing.
@@ -58,7 +59,7 @@ def add_employee(
     """
     contacts = parse_contacts(emails, phones)
     branch, display_name, title, staff_no = checked_employee_fields(
-        branch_id, display_name, title, staff_no
+        branch_id, clean_name(display_name), clean_name(title), staff_no
     )
     refuse_taken(contacts, None)
     employee = Employee(
