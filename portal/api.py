@@ -17,12 +17,8 @@ from core.extensions import csrf, limiter
 from core.models import Employee
 from core.security import no_store
 from core.services.people.cards import card_qr_svg
-from core.services.ratings.receipt_codes import (
-    InvalidBatch,
-    mint_receipt_codes,
-    serving_employee,
-    till_url,
-)
+from core.services.ratings.receipt_codes import InvalidBatch, mint_receipt_codes
+from core.services.ratings.till_codes import serving_employee, till_url
 from portal import bp
 
 MAX_API_COUNT = 100

@@ -15,10 +15,9 @@ from core.extensions import db, limiter
 from core.models import Employee
 from core.security import no_referrer, no_store
 from core.services.people.cards import lookup_card
-from core.services.ratings.receipt_codes import (
-    ReceiptRefused,
-    ReceiptSpent,
-    UnknownReceiptCode,
+from core.services.ratings.receipt_codes import ReceiptRefused, ReceiptSpent, UnknownReceiptCode
+from core.services.ratings.submission import RatingInput, StoredRating
+from core.services.ratings.till_codes import (
     held_code_refusal,
     held_receipt,
     scanned_code,
@@ -26,7 +25,6 @@ from core.services.ratings.receipt_codes import (
     submit_with_receipt,
     who_may_have_served,
 )
-from core.services.ratings.submission import RatingInput, StoredRating
 from portal import bp
 
 TILL_KEY = "till_receipt"

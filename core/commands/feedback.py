@@ -12,14 +12,9 @@ from core.extensions import db
 from core.models import Branch
 from core.services import DomainError
 from core.services.people.cards import card_qr_svg
-from core.services.ratings.receipt_codes import (
-    MAX_BATCH,
-    mint_receipt_codes,
-    receipt_url,
-    serving_employee,
-    till_url,
-)
+from core.services.ratings.receipt_codes import MAX_BATCH, mint_receipt_codes
 from core.services.ratings.submission import expire_pending, purge_contacts
+from core.services.ratings.till_codes import receipt_url, serving_employee, till_url
 
 receipt_codes = AppGroup("receipt-codes", help="Single-use receipt codes for verification.")
 

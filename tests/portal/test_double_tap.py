@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from core.extensions import db
 from core.models import Rating, RatingClaim, RatingStatus, ReceiptCode
-from core.services.ratings.receipt_codes import mint_receipt_codes, till_url
+from core.services.ratings.receipt_codes import mint_receipt_codes
+from core.services.ratings.till_codes import till_url
 from portal.device import DEVICE_COOKIE, DONE_KEY, PENDING_KEY
 from tests.concurrency import run_together
 from tests.factories import make_employee

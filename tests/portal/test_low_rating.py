@@ -7,7 +7,8 @@ import pytest
 
 from core.extensions import db
 from core.models import FollowUpTask, Rating, RatingStatus
-from core.services.ratings.receipt_codes import mint_receipt_codes, till_url
+from core.services.ratings.receipt_codes import mint_receipt_codes
+from core.services.ratings.till_codes import till_url
 from portal.device import DONE_KEY
 from tests.factories import make_employee, make_rating
 from tests.portal.flow import all_ratings, rate, verified_by_sms

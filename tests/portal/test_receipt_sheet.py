@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 
 from core.extensions import db
 from core.models import RatingStatus, ReceiptCode
-from core.services.ratings.receipt_codes import mint_receipt_codes, receipt_url, till_url
+from core.services.ratings.receipt_codes import mint_receipt_codes
+from core.services.ratings.till_codes import receipt_url, till_url
 from tests.factories import make_branch, make_employee
 from tests.portal.flow import all_ratings, rate
 from tests.portal.qr_images import decoded_svg, svgs_in

@@ -8,7 +8,8 @@ import pytest
 
 from core.extensions import db
 from core.models import RatingStatus, ReceiptCode
-from core.services.ratings.receipt_codes import mint_receipt_codes, normalise_code, till_url
+from core.services.ratings.receipt_codes import mint_receipt_codes, normalise_code
+from core.services.ratings.till_codes import till_url
 from tests.factories import make_branch, make_employee
 from tests.portal.flow import all_ratings, card_path, rate
 from tests.portal.qr_images import decoded_svg

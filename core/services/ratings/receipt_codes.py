@@ -4,8 +4,7 @@ A code is 10 characters from a 32-letter alphabet without look-alikes (no 0/O, 1
 so 50 random bits, shown grouped as XXXX-XXXX-XX. Only a keyed hash is stored. A code
 may be bound to a branch and to the employee who served, expires, and verifies exactly
 one rating: a conditional UPDATE marks it used, so two requests with the same code
-cannot both succeed. A till may print it as a QR code (portal/till.py): the link to
-the serving employee's card carries the code, and the rating is verified when sent.
+cannot both succeed. A till may show or print it as a QR code (till_codes.py).
 """
 
 import hashlib
@@ -22,14 +21,10 @@ from core.database import begin_write
 from core.extensions import db
 from core.models import Branch, Employee, Rating, ReceiptCode, utcnow
 from core.services import DomainError
-from core.services.people.cards import card_url, qr_base_url
 from core.services.ratings.identity import identity_hash
 from core.services.ratings.submission import (
-    RatingInput,
-    StoredRating,
     complete_verification,
     locked_pending_rating,
-    store_verified,
 )
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -123,30 +118,6 @@ def mint_receipt_codes(
     return [format_code(code) for code in codes], expires_at
 
 
-def serving_employee(branch_id: int | None, staff_no: str) -> Employee:
-    """The active employee with this staff number at this branch (what a till knows)."""
-    employee = None
-    if branch_id is not None:
-        employee = db.session.scalar(
-            select(Employee).where(
-                Employee.branch_id == branch_id,
-                Employee.staff_no == staff_no,
-                Employee.active.is_(True),
-            )
-        )
-    if employee is None:
-        raise InvalidBatch(_("No active employee has this staff number at this branch."))
-    return employee
-
-
-def till_url(employee: Employee, grouped_code: str) -> str:
-    """The link a till QR carries: the employee's card URL with the bare code appended.
-
-    All uppercase, like the card URL, so the QR code uses the compact alphanumeric mode.
-    """
-    return f"{card_url(employee)}{TILL_PATH}{normalise_code(grouped_code)}"
-
-
 def _usable_for(employee_id: int, branch_id: int, now: datetime) -> list:
     """Where-clauses of a code that may verify a rating of this employee now."""
     return [
@@ -157,7 +128,7 @@ def _usable_for(employee_id: int, branch_id: int, now: datetime) -> list:
     ]
 
 
-def _spent(row: ReceiptCode | None) -> ReceiptRefused | None:
+def spent_refusal(row: ReceiptCode | None) -> ReceiptRefused | None:
     """Why this code can verify nothing at all any more (unknown, used, expired); or None."""
     if row is None:
         return UnknownReceiptCode(_("We do not know this receipt code. Please check it."))
@@ -168,9 +139,9 @@ def _spent(row: ReceiptCode | None) -> ReceiptRefused | None:
     return None
 
 
-def _refusal(row: ReceiptCode | None, employee_id: int, branch_id: int) -> ReceiptRefused | None:
+def refusal_for(row: ReceiptCode | None, employee_id: int, branch_id: int) -> ReceiptRefused | None:
     """Why this code cannot verify a rating of this employee, in words; None when it can."""
-    if (spent := _spent(row)) is not None:
+    if (spent := spent_refusal(row)) is not None:
         return spent
     if row.branch_id is not None and row.branch_id != branch_id:
         return ReceiptRefused(_("This receipt code is for another branch."))
@@ -184,7 +155,7 @@ def _customer(code_hash: str) -> str:
     return identity_hash("receipt", code_hash)
 
 
-def _use(which, rating: Rating) -> str:
+def use_code(which, rating: Rating) -> str:
     """Mark the code `which` selects used by this rating (no commit); its customer hash.
 
     One conditional UPDATE, so two requests with the same code cannot both succeed.
@@ -197,7 +168,7 @@ def _use(which, rating: Rating) -> str:
     )
     row = db.session.scalar(select(ReceiptCode).where(which))
     if result.rowcount != 1:
-        raise _refusal(row, rating.employee_id, rating.branch_id) or ReceiptSpent(
+        raise refusal_for(row, rating.employee_id, rating.branch_id) or ReceiptSpent(
             _("This receipt code has already been used.")
         )
     return _customer(row.code_hash)
@@ -208,7 +179,7 @@ def redeem(typed: str, rating: Rating) -> str:
     bare = normalise_code(typed)
     if bare is None:
         raise UnknownReceiptCode(_("A receipt code has 10 letters and digits, like ABCD-EFGH-JK."))
-    return _use(ReceiptCode.code_hash == _hash(bare), rating)
+    return use_code(ReceiptCode.code_hash == _hash(bare), rating)
 
 
 def verify_with_receipt(rating_id: int, typed: str) -> Rating:
@@ -225,75 +196,12 @@ def verify_with_receipt(rating_id: int, typed: str) -> Rating:
     return rating
 
 
-def _row_of(typed: str) -> ReceiptCode | None:
+def code_row(typed: str) -> ReceiptCode | None:
+    """The stored code a customer typed or scanned, if there is one."""
     bare = normalise_code(typed)
     if bare is None:
         return None
     return db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == _hash(bare)))
-
-
-def scanned_code(typed: str, employee: Employee) -> int:
-    """The id of a till QR's code that may verify a rating of this employee; ReceiptRefused.
-
-    Only reads: the code is used when the rating is sent (submit_with_receipt).
-    """
-    row = _row_of(typed)
-    if (refusal := _refusal(row, employee.id, employee.branch_id)) is not None:
-        raise refusal
-    return row.id
-
-
-def scanned_receipt(typed: str) -> ReceiptCode:
-    """The code of a printed receipt's QR (no card in its link), if it can still verify a
-    rating; ReceiptRefused otherwise. Only reads."""
-    row = _row_of(typed)
-    if (refusal := _spent(row)) is not None:
-        raise refusal
-    return row
-
-
-def held_receipt(code_id: int) -> ReceiptCode | None:
-    """The code a scan kept, while it can still verify a rating."""
-    row = db.session.get(ReceiptCode, code_id)
-    return row if _spent(row) is None else None
-
-
-def who_may_have_served(row: ReceiptCode) -> list[Employee]:
-    """The active people of the code's branch, by name (none for a code of no branch)."""
-    if row.branch_id is None:
-        return []
-    query = (
-        select(Employee)
-        .join(Branch)
-        .where(Employee.branch_id == row.branch_id, Employee.active.is_(True))
-        .where(Branch.active.is_(True))
-        .order_by(Employee.display_name)
-    )
-    return list(db.session.scalars(query))
-
-
-def receipt_url(grouped_code: str) -> str:
-    """The link of a printed receipt's QR without a serving employee: /R/<code>, uppercase."""
-    base = qr_base_url(current_app.config["PUBLIC_BASE_URL"])
-    return f"{base}{TILL_PATH}{normalise_code(grouped_code)}"
-
-
-def held_code_refusal(code_id: int, employee: Employee) -> ReceiptRefused | None:
-    """Why the code a scan kept cannot verify a rating of this employee now; None if it can."""
-    return _refusal(db.session.get(ReceiptCode, code_id), employee.id, employee.branch_id)
-
-
-def submit_with_receipt(employee: Employee, data: RatingInput, code_id: int) -> StoredRating:
-    """Store a rating and verify it at once with the code a till QR carried; commits.
-
-    ReceiptRefused (nothing stored) when the code was used, expired or is bound elsewhere;
-    AlreadyRated as for any verification. A repeated form returns the first rating.
-    """
-
-    def verify(rating: Rating) -> None:
-        complete_verification(rating, _use(ReceiptCode.id == code_id, rating), None)
-
-    return store_verified(employee, data, verify)
 
 
 DEMO_RECEIPT_CODES = 5
