@@ -54,9 +54,16 @@ def tap_and_load(page, selector: str) -> None:
         page.locator(selector).tap()
 
 
+def open_details(page) -> None:
+    """Unfold "Add details (optional)": the dimensions, comment, surprise and consent."""
+    if page.locator("details.more").get_attribute("open") is None:
+        page.locator("details.more summary").tap()
+
+
 def tap_stars(page) -> None:
     """Five stars overall and four on every dimension, by tapping the star labels."""
     page.locator("label[for='overall-5']").tap()
+    open_details(page)
     for dimension in DIMENSIONS:
         page.locator(f"label[for='dim_{dimension}-4']").tap()
 
