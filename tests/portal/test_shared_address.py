@@ -6,6 +6,7 @@ with the default limits of core/config.py.
 """
 
 import time
+from secrets import token_urlsafe
 
 import pytest
 
@@ -29,6 +30,10 @@ TYPO_EVERY = 20
 WRONG_RECEIPT = "ZZZZ-ZZZZ-ZZ"
 
 
+def token() -> str:
+    return token_urlsafe(24)
+
+
 def test_300_customers_behind_one_address_all_rate_within_the_hour(make_app):
     apps = workers(make_app)
     address = unique_address()  # the branch's guest Wi-Fi
@@ -40,7 +45,10 @@ def test_300_customers_behind_one_address_all_rate_within_the_hour(make_app):
         for index, receipt in enumerate(receipts):
             customer = client_at(apps[index % 2], address)
             employee = employees[index % len(employees)]
-            assert rate(customer, employee, comment=f"Customer {index}").status_code == 302
+            # The scan (GET, never limited) is left out to keep the test fast: each
+            # customer posts a form with its own one-time key, as after a scan.
+            form = {"overall": "5", "comment": f"Customer {index}", "submission_key": token()}
+            assert customer.post(card_path(employee), data=form).status_code == 302
             if index % TYPO_EVERY == 0:
                 typo = customer.post("/v/receipt", data={"receipt_code": WRONG_RECEIPT})
                 assert typo.status_code == 422, typo.status_code
