@@ -50,7 +50,7 @@ def test_low_rating_with_a_known_contact_says_someone_will_call_back(client, emp
     verified_by_sms(client, employee, sms_outbox, overall="1", consent="y")
     page = client.get("/v/thanks")
     assert SORRY in page.text
-    assert f"Someone from {employee.branch.name} {CALL_BACK}" in page.text
+    assert f"Someone from <bdi>{employee.branch.name}</bdi> {CALL_BACK}" in page.text
     assert CONTACT_FIELD not in page.text
     [rating] = all_ratings()
     assert rating.contact == "+8613812345678"
@@ -76,7 +76,7 @@ def test_callback_contact_is_kept_on_the_rating_of_the_follow_up(client, employe
     assert response.status_code == 303
     assert urlsplit(response.location).path == "/v/thanks"
     page = client.get("/v/thanks")
-    assert f"Someone from {employee.branch.name} {CALL_BACK}" in page.text
+    assert f"Someone from <bdi>{employee.branch.name}</bdi> {CALL_BACK}" in page.text
     assert CONTACT_FIELD not in page.text
     [rating] = all_ratings()
     assert rating.contact == stored
