@@ -155,3 +155,9 @@ def check_production(config: dict) -> None:
             "SMS_BACKEND=console only logs messages: in production set SMS_BACKEND=webhook "
             "(with SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET) or leave sms out of VERIFY_METHODS."
         )
+    # The file backend never delivers: customers would wait for codes that never come.
+    if "email" in config.get("VERIFY_METHODS", ()) and config.get("MAIL_BACKEND") == "file":
+        raise ConfigError(
+            "MAIL_BACKEND=file only writes messages to instance/mail/: in production set "
+            "MAIL_SERVER (and MAIL_BACKEND=smtp) or leave email out of VERIFY_METHODS."
+        )

@@ -16,9 +16,11 @@ def _set_up(state) -> None:
 from portal import (  # noqa: E402, F401
     api,
     brand,
+    callback,
     limits,
     qr,
     stars,
+    till,
     verify,
     views,
 )

@@ -9,7 +9,6 @@ form stores the rating verified with that code at once (submit_with_receipt).
 
 from flask import current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 
 from core.extensions import db, limiter
 from core.models import Employee
@@ -80,7 +79,7 @@ def _refused(refusal: ReceiptRefused) -> None:
 @bp.get("/c/<token>/r/<code>")
 @no_referrer
 @no_store
-@limiter.limit(_receipt_guess_limit, key_func=get_remote_address, deduct_when=_guess_failed)
+@limiter.limit(_receipt_guess_limit, deduct_when=_guess_failed)
 def till_scan(token: str, code: str):
     """A till QR: keep its receipt code for this visit, then the card without the code."""
     found = lookup_card(token)
@@ -97,7 +96,7 @@ def till_scan(token: str, code: str):
 @bp.get("/r/<code>")
 @no_referrer
 @no_store
-@limiter.limit(_receipt_guess_limit, key_func=get_remote_address, deduct_when=_guess_failed)
+@limiter.limit(_receipt_guess_limit, deduct_when=_guess_failed)
 def receipt_scan(code: str):
     """A printed receipt's QR without a card: keep its code, then on to who served."""
     try:

@@ -8,12 +8,13 @@ from flask import render_template
 from flask.cli import AppGroup
 from markupsafe import Markup
 
+from core.commands.ops import purge_contacts_and_report
 from core.extensions import db
 from core.models import Branch
 from core.services import DomainError
 from core.services.people.cards import card_qr_svg
 from core.services.ratings.receipt_codes import MAX_BATCH, mint_receipt_codes
-from core.services.ratings.submission import expire_pending, purge_contacts
+from core.services.ratings.submission import expire_pending
 from core.services.ratings.till_codes import receipt_url, serving_employee, till_url
 
 receipt_codes = AppGroup("receipt-codes", help="Single-use receipt codes for verification.")
@@ -68,8 +69,8 @@ def expire_pending_command() -> None:
 
 @click.command("purge-contacts")
 def purge_contacts_command() -> None:
-    """Forget customer contacts older than CONTACT_RETENTION_DAYS."""
-    click.echo(f"{purge_contacts()} customer contacts purged.")
+    """Forget customer contacts older than CONTACT_RETENTION_DAYS, and scrub the files."""
+    purge_contacts_and_report()
 
 
 commands = (receipt_codes, expire_pending_command, purge_contacts_command)

@@ -30,3 +30,17 @@ def test_production_refuses_the_console_sms_backend(monkeypatch):
         create_app()
     monkeypatch.setenv("VERIFY_METHODS", "email,receipt")
     assert create_app().config["ENV_NAME"] == "production"
+
+
+def test_production_refuses_the_file_mail_backend_when_email_codes_are_offered(monkeypatch):
+    monkeypatch.setenv("SERVICE_STAR_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("VERIFY_METHODS", "email,receipt")
+    monkeypatch.setenv("MAIL_BACKEND", "file")
+    with pytest.raises(ConfigError, match="MAIL_BACKEND"):
+        create_app()
+    monkeypatch.setenv("VERIFY_METHODS", "receipt")
+    assert create_app().config["ENV_NAME"] == "production"
+    monkeypatch.setenv("VERIFY_METHODS", "email,receipt")
+    monkeypatch.delenv("MAIL_BACKEND")
+    assert create_app().config["MAIL_BACKEND"] == "smtp"

@@ -70,7 +70,8 @@ def normalise_code(typed: str) -> str | None:
     return bare
 
 
-def _hash(bare: str) -> str:
+def receipt_code_hash(bare: str) -> str:
+    """The stored form of a receipt code: keyed, so a database copy cannot be replayed."""
     key = current_app.config["SECRET_KEY"].encode("utf-8")
     return hmac.new(key, f"receipt:{bare}".encode(), hashlib.sha256).hexdigest()
 
@@ -109,7 +110,7 @@ def mint_receipt_codes(
     codes = [new_code() for _ in range(count)]
     db.session.add_all(
         ReceiptCode(
-            code_hash=_hash(code), branch_id=branch_id, employee_id=employee_id,
+            code_hash=receipt_code_hash(code), branch_id=branch_id, employee_id=employee_id,
             expires_at=expires_at,
         )
         for code in codes
@@ -179,7 +180,7 @@ def redeem(typed: str, rating: Rating) -> str:
     bare = normalise_code(typed)
     if bare is None:
         raise UnknownReceiptCode(_("A receipt code has 10 letters and digits, like ABCD-EFGH-JK."))
-    return use_code(ReceiptCode.code_hash == _hash(bare), rating)
+    return use_code(ReceiptCode.code_hash == receipt_code_hash(bare), rating)
 
 
 def verify_with_receipt(rating_id: int, typed: str) -> Rating:
@@ -201,7 +202,9 @@ def code_row(typed: str) -> ReceiptCode | None:
     bare = normalise_code(typed)
     if bare is None:
         return None
-    return db.session.scalar(select(ReceiptCode).where(ReceiptCode.code_hash == _hash(bare)))
+    return db.session.scalar(
+        select(ReceiptCode).where(ReceiptCode.code_hash == receipt_code_hash(bare))
+    )
 
 
 DEMO_RECEIPT_CODES = 5

@@ -10,7 +10,11 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Rating, RatingStatus, ReceiptCode
-from core.services.ratings.receipt_codes import _hash, normalise_code, verify_with_receipt
+from core.services.ratings.receipt_codes import (
+    normalise_code,
+    receipt_code_hash,
+    verify_with_receipt,
+)
 from core.services.ratings.submission import RatingClosed
 
 
@@ -21,7 +25,7 @@ def _verified_by(rating_id: int, typed: str) -> Rating | None:
     if bare is None or rating is None or rating.status is not RatingStatus.VERIFIED:
         return None
     used_by = db.session.scalar(
-        select(ReceiptCode.rating_id).where(ReceiptCode.code_hash == _hash(bare))
+        select(ReceiptCode.rating_id).where(ReceiptCode.code_hash == receipt_code_hash(bare))
     )
     return rating if used_by == rating.id else None
 

@@ -315,8 +315,3 @@ def expire_pending(now=None) -> int:
     )
     db.session.commit()
     return result.rowcount
-
-
-# purge_contacts lives in core.services.ratings.retention; re-exported here only until
-# core/commands/feedback.py imports it from there.
-from core.services.ratings.retention import purge_contacts  # noqa: E402, F401
