@@ -1,9 +1,10 @@
 """The customer's trip on a 360×740 phone: the till's one-time QR, the fold, long names.
 
 Issue 16's page rules, checked where they matter, in a real Chromium: a till QR takes
-the customer from the scan to thanks with no code to type and leaves no code in the
-address bar; the overall stars and the send button are on the first screen in English
-and Chinese; an 80-character right-to-left name wraps instead of widening the page.
+the customer from the scan to thanks in two taps and leaves no code in the address bar;
+a low rating's thanks offers a call-back; the overall stars and the send button are on
+the first screen in English and Chinese; an 80-character right-to-left name wraps on
+every customer page that shows it instead of widening the page.
 """
 
 import pytest
@@ -12,8 +13,8 @@ from core.extensions import db
 from core.models import Rating, RatingStatus, ReceiptCode
 from core.services.ratings.receipt_codes import mint_receipt_codes
 from core.services.ratings.till_codes import till_url
-from tests.e2e.phone import COMMENT, tap_and_load, tap_stars
-from tests.factories import make_employee
+from tests.e2e.phone import open_details, tap_and_load, tap_stars
+from tests.factories import make_employee, make_published_award
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,22 +42,50 @@ def _sideways_overflow(page) -> int:
     )
 
 
-def test_till_qr_goes_from_scan_to_thanks_with_no_code_typed(site, phone):
-    codes, _expires = mint_receipt_codes(1, site.rated.branch_id, employee=site.rated)
-    link = till_url(site.rated, codes[0])
+def _till_link(employee) -> str:
+    """What the till prints for one transaction served by this employee."""
+    db.session.commit()  # the employee, for the server (minting opens a write of its own)
+    codes, _expires = mint_receipt_codes(1, employee.branch_id, employee=employee)
+    return till_url(employee, codes[0])
+
+
+def _rating_verified_by_receipt(employee) -> Rating:
+    db.session.rollback()  # the server wrote it
+    rating = db.session.query(Rating).filter_by(employee_id=employee.id).one()
+    assert rating.status == RatingStatus.VERIFIED
+    assert db.session.query(ReceiptCode).filter_by(rating_id=rating.id).one().used_at is not None
+    return rating
+
+
+def test_till_qr_goes_from_scan_to_thanks_in_two_taps(site, phone):
+    employee = make_employee(branch=site.rated.branch)
+    link = _till_link(employee)
     page = phone().new_page()
 
     page.goto(link)
-
     assert "/R/" not in page.url.upper(), "the redirect strips the code from the address bar"
-    tap_stars(page)
-    page.locator("textarea[name='comment']").fill(COMMENT)
+    page.locator("label[for='overall-5']").tap()
     tap_and_load(page, SEND)
+
     assert page.url.endswith("/v/thanks"), page.url
-    db.session.rollback()
-    rating = db.session.query(Rating).filter_by(employee_id=site.rated.id, comment=COMMENT).one()
-    assert rating.status == RatingStatus.VERIFIED
-    assert db.session.query(ReceiptCode).filter_by(rating_id=rating.id).one().used_at is not None
+    assert _rating_verified_by_receipt(employee).overall == 5
+
+
+def test_low_rating_by_till_qr_thanks_with_a_call_back_offer(site, phone):
+    employee = make_employee(branch=site.rated.branch)
+    page = phone().new_page()
+    page.goto(_till_link(employee))
+
+    page.locator("label[for='overall-1']").tap()
+    open_details(page)
+    page.locator("input[name='consent']").check()
+    tap_and_load(page, SEND)
+    assert page.locator("#sorry-title").is_visible()
+    page.locator("input[name='contact']").fill("+86 138 0013 8000")
+    tap_and_load(page, "form[action$='/v/thanks/contact'] button[type='submit']")
+
+    assert "will call you back" in page.locator("main").inner_text()
+    assert _rating_verified_by_receipt(employee).contact
 
 
 def test_used_till_qr_scanned_again_asks_for_a_code_instead(site, phone):
@@ -108,13 +137,26 @@ def test_surprise_description_opens_without_javascript_and_keeps_the_draft(site,
         context.close()
 
 
-def test_long_right_to_left_name_wraps_on_a_phone(site, phone):
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_long_right_to_left_name_wraps_on_every_customer_page(site, phone, locale):
     employee = make_employee(display_name=LONG_RTL_NAME, branch=site.rated.branch)
-    db.session.commit()
-    page = phone().new_page()
+    make_published_award(employee=employee, name="Service Star 2026-10")
+    page = phone(locale=locale).new_page()
+    seen = {}
 
-    page.goto(f"{site.server.url}/C/{employee.card_token}")
+    def look(name: str) -> None:
+        assert LONG_RTL_NAME in page.locator("main").inner_text(), name
+        seen[name] = _sideways_overflow(page)
 
-    assert LONG_RTL_NAME in page.locator("main").inner_text()
-    assert _sideways_overflow(page) <= 0
+    page.goto(_till_link(employee))
+    look("card")
     assert _first_screen_holds(page, SEND)
+    page.locator("label[for='overall-5']").tap()
+    tap_and_load(page, SEND)
+    look("thanks")
+    page.goto(f"{site.server.url}/C/{employee.card_token}")
+    look("already rated")
+    page.goto(f"{site.server.url}/stars")
+    look("wall of fame")
+
+    assert seen == dict.fromkeys(seen, 0), f"pages wider than the phone: {seen}"
