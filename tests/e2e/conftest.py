@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the app under gunicorn, an SMTP catcher, Redis, headless Chromium, axe.
+"""End-to-end fixtures: the app under gunicorn, an SMTP catcher, Redis, Chromium, axe, Lighthouse.
 
 The in-process `site_app` and the gunicorn workers share one fresh database (a SQLite file,
 or TEST_DATABASE_URL on PostgreSQL): tests make their data with the project's services and
@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 
 
 @pytest.fixture
@@ -182,12 +183,12 @@ def desktop(chromium):
 
 
 @pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """axe-core's script from the npm registry (npm install once into node_modules)."""
-    if not AXE_SCRIPT.exists():
+def npm_tools() -> Path:
+    """package.json's test tools (axe-core, Lighthouse), installed from the npm registry once."""
+    if not (AXE_SCRIPT.exists() and LIGHTHOUSE.exists()):
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("npm is not installed: cannot install axe-core")
+            pytest.skip("npm is not installed: cannot install the test tools")
         result = subprocess.run(  # noqa: S603 (fixed command line)
             [npm, "install", "--no-audit", "--no-fund"],
             cwd=REPO,
@@ -196,9 +197,23 @@ def axe_script() -> Path:
             timeout=300,
             check=False,
         )
-        if result.returncode != 0 or not AXE_SCRIPT.exists():
-            pytest.skip(f"npm install of axe-core failed: {result.stderr[-400:]}")
+        if result.returncode != 0 or not (AXE_SCRIPT.exists() and LIGHTHOUSE.exists()):
+            pytest.skip(f"npm install of the test tools failed: {result.stderr[-400:]}")
+    return REPO / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def axe_script(npm_tools) -> Path:
+    """axe-core's script, to inject into a page."""
     return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def lighthouse(npm_tools) -> Path:
+    """Lighthouse's command line; it drives Debian's Chromium (CHROME_PATH)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return LIGHTHOUSE
 
 
 @pytest.fixture
