@@ -137,6 +137,7 @@ def test_snapshot_stays_frozen_after_new_ratings_and_rule_changes(app):
     rival = make_employee(display_name="Rival")
     _rate(rival, [5] * 20)
     _rate(star, [1, 1, 1])
+    db.session.commit()
     save_points_rules(PointsRules(per_star=(0, 1, 2, 3, 4), surprise_bonus=9), None)
     db.session.commit()
 

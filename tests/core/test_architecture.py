@@ -114,3 +114,28 @@ def test_views_do_not_import_each_other():
     ]
 
     assert offenders == []
+
+
+# Commit helpers whose callers take the write lock themselves.
+COMMIT_HELPERS = {"_commit_or_name_taken"}
+
+
+def _services_committing_without_the_write_lock() -> list[str]:
+    """Service functions that commit but never call begin_write() or write_locked()."""
+    found = []
+    for path in sorted((ROOT / "core" / "services").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef) or node.name in COMMIT_HELPERS:
+                continue
+            body = ast.get_source_segment(source, node)
+            locked = "begin_write(" in body or "write_locked(" in body
+            if "db.session.commit()" in body and not locked:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_every_service_that_commits_takes_the_write_lock():
+    """On SQLite a read before the lock fails when another writer commits in between; the
+    concurrency tests (test_writers_concurrency and others) check that it comes first."""
+    assert _services_committing_without_the_write_lock() == []

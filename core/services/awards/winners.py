@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.database import write_locked
+from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import (
     AwardCategory,
@@ -56,6 +56,7 @@ def create_period(name: str, starts_on: date, ends_on: date, actor: User | None)
         raise AwardError(_l("Give the period a name."))
     if ends_on < starts_on:
         raise AwardError(_l("The last day cannot be before the first day."))
+    begin_write()
     period = AwardPeriod(name=name, starts_on=starts_on, ends_on=ends_on)
     period.categories = [AwardCategory(name=n, kind=k) for n, k in default_categories()]
     db.session.add(period)
@@ -166,9 +167,17 @@ def set_quota(category_id: int, quota: int, actor: User | None) -> AwardCategory
 
 
 def remove_winner(winner: AwardWinner, actor: User | None) -> None:
-    """Take a winner off a draft period; commits."""
+    """Take a winner off a draft period; commits. AwardError when another admin did first."""
+    winner = write_locked(AwardWinner, winner.id)
+    if winner is None:
+        db.session.rollback()
+        raise AwardError(_l("This winner has already been removed."))
     category = winner.category
-    _require_draft(category.period)
+    try:
+        _require_draft(category.period)
+    except AwardError:
+        db.session.rollback()
+        raise
     record_audit(
         "award_winner.remove",
         "award_winner",

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from core.database import begin_write
+from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Employee, User
 from core.services.audit import record_change
@@ -37,6 +37,7 @@ def update_employee(
     Commits.
     """
     contacts = parse_contacts(emails, phones, remove)
+    employee = write_locked(Employee, employee.id)
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, display_name, title, staff_no, editing=employee
     )

@@ -58,6 +58,7 @@ def add_employee(
     `emails` and `phones`: the employee's work emails and mobiles, one per line (or ";").
     """
     contacts = parse_contacts(emails, phones)
+    begin_write()
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, clean_name(display_name), clean_name(title), staff_no
     )

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Reward, RewardKind, User
 from core.services import DomainError
@@ -44,7 +45,9 @@ def _checked(fields: RewardFields) -> RewardFields:
 
 def create_reward(fields: RewardFields, actor: User | None) -> Reward:
     """Add a reward to the catalogue, audited; commits."""
-    reward = Reward(**asdict(_checked(fields)))
+    checked = _checked(fields)
+    begin_write()
+    reward = Reward(**asdict(checked))
     db.session.add(reward)
     db.session.flush()
     record_created("reward.create", reward, user=actor)
@@ -55,6 +58,7 @@ def create_reward(fields: RewardFields, actor: User | None) -> Reward:
 def update_reward(reward: Reward, fields: RewardFields, actor: User | None) -> Reward:
     """Change a reward (requests already made keep the cost they were made at); commits."""
     checked = _checked(fields)
+    reward = write_locked(Reward, reward.id)
     for name, value in asdict(checked).items():
         setattr(reward, name, value)
     record_change("reward.update", reward, user=actor)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
+from core.database import begin_write
 from core.extensions import db
 from core.models import PointsRuleSet, User
 from core.services import DomainError
@@ -49,6 +50,7 @@ def save_points_rules(rules: PointsRules | Mapping, actor: User | None) -> Point
         checked = rules if isinstance(rules, PointsRules) else PointsRules.from_dict(rules)
     except (TypeError, ValueError) as error:
         raise InvalidRules(str(error)) from error
+    begin_write()
     before = current_points_rules().to_dict()
     rule_set = PointsRuleSet(
         rules=checked.to_dict(), created_by_id=actor.id if actor is not None else None
