@@ -12,7 +12,8 @@ from core.extensions import db
 from core.forms import RedeemForm
 from core.models import Employee, Reward
 from core.services.points.balances import adjust_employee_points, balances_of, staff_query
-from core.services.points.ledger import balance_of, ledger_for
+from core.services.points.ledger import balance_of
+from core.services.points.ledger_lines import ledger_lines
 from core.services.points.redemptions import redemptions_of, request_redemption
 from core.services.points.rewards import catalogue
 
@@ -48,7 +49,7 @@ def _detail(employee: Employee, adjust=None, redeem=None, status: int = 200):
         "admin/points/detail.html",
         employee=employee,
         balance=balance_of(employee.id),
-        entries=ledger_for(employee.id, limit=LEDGER_ROWS),
+        entries=ledger_lines(employee.id, limit=LEDGER_ROWS),
         redemptions=redemptions_of(employee.id),
         adjust=adjust or AdjustPointsForm(prefix="adjust"),
         redeem=redeem or redeem_form(),

@@ -11,9 +11,11 @@ from admin.forms import EmptyForm, ReasonForm
 from core.actions import attempt
 from core.extensions import db
 from core.models import Redemption, RedemptionStatus
+from core.services.points.balances import balances_of
 from core.services.points.redemptions import (
     approve_redemption,
     fulfil_redemption,
+    held_points,
     redemptions_query,
     reject_redemption,
 )
@@ -42,9 +44,12 @@ def redemption_list():
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
     )
+    employee_ids = sorted({r.employee_id for r in page.items})
     return render_template(
         "admin/redemptions/list.html",
         page=page,
+        balances=balances_of(employee_ids),
+        held=held_points(employee_ids),
         status=status,
         statuses=list(RedemptionStatus),
         args={"status": status.value if status else "all"},

@@ -83,6 +83,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         RedemptionStatus.APPROVED: _l("Approved"),
         RedemptionStatus.REJECTED: _l("Rejected"),
         RedemptionStatus.FULFILLED: _l("Fulfilled"),
+        RedemptionStatus.CANCELLED: _l("Cancelled"),
     },
     AwardStatus: {
         AwardStatus.DRAFT: _l("Draft"),

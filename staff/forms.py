@@ -14,6 +14,10 @@ from core.forms import MultiCheckboxField, ten_point_field, text_field
 SELF_CRITERIA = ("performance", "growth", "self_management")
 
 
+class CancelRequestForm(FlaskForm):
+    """A button (with its CSRF token) that withdraws an open reward request."""
+
+
 class ReplyForm(FlaskForm):
     reply = TextAreaField(_l("Your reply"), validators=[InputRequired(), Length(min=2, max=1000)])
 

@@ -9,18 +9,19 @@ from dataclasses import dataclass
 
 from core.forms import RedeemForm
 from core.labels import dimension_labels
-from core.models import AwardWinner, Campaign, Employee, PointsEntry, Rating, Redemption, Reward
+from core.models import AwardWinner, Campaign, Employee, Rating, Redemption, Reward
 from core.services.awards.winners import awards_of
 from core.services.campaign.setup import campaigns_for_branch
 from core.services.periods import current_period_key
-from core.services.points.ledger import balance_of, ledger_for
-from core.services.points.redemptions import redemptions_of
+from core.services.points.ledger import balance_of
+from core.services.points.ledger_lines import LedgerLine, ledger_lines
+from core.services.points.redemptions import held_points, redemptions_of
 from core.services.points.rewards import catalogue
 from core.services.points.rules import current_points_rules
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import ratings_received
 from scoring.points import PointsRules
-from staff.forms import DisputeForm, ReplyForm
+from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
 
 LEDGER_ROWS = 50
 
@@ -33,7 +34,8 @@ class StaffSections:
     standing: Standing | None
     ratings: list[Rating]
     balance: int
-    entries: list[PointsEntry]
+    held: int  # by open reward requests; available = balance - held
+    entries: list[LedgerLine]
     rules: PointsRules
     rewards: list[Reward]
     redemptions: list[Redemption]
@@ -41,15 +43,17 @@ class StaffSections:
     campaigns: list[Campaign]
     labels: dict[str, str]
     redeem: RedeemForm
+    cancel: CancelRequestForm
     replies: dict[int, ReplyForm]
     disputes: dict[int, DisputeForm]
 
 
-def redeem_form(balance: int, rewards: list[Reward]) -> RedeemForm:
-    """The reward request, offering the active rewards in stock that the balance covers."""
+def redeem_form(available: int, rewards: list[Reward]) -> RedeemForm:
+    """The reward request, offering the active rewards in stock that the available points
+    (the balance less what open requests hold) cover."""
     form = RedeemForm(prefix="redeem")
     form.reward_id.choices = [
-        (r.id, f"{r.name} ({r.cost})") for r in rewards if r.cost <= balance and r.stock != 0
+        (r.id, f"{r.name} ({r.cost})") for r in rewards if r.cost <= available and r.stock != 0
     ]
     return form
 
@@ -62,6 +66,7 @@ def staff_sections(employee: Employee, failed=None) -> StaffSections:
     """
     key = current_period_key()
     balance = balance_of(employee.id)
+    held = held_points([employee.id]).get(employee.id, 0)
     rewards = catalogue(active_only=True)
     ratings = ratings_received(employee.id)
     sections = StaffSections(
@@ -69,14 +74,16 @@ def staff_sections(employee: Employee, failed=None) -> StaffSections:
         standing=employee_standing(employee.id, key),
         ratings=ratings,
         balance=balance,
-        entries=ledger_for(employee.id, limit=LEDGER_ROWS),
+        held=held,
+        entries=ledger_lines(employee.id, limit=LEDGER_ROWS),
         rules=current_points_rules(),
         rewards=rewards,
         redemptions=redemptions_of(employee.id),
         awards=awards_of(employee.id),
         campaigns=campaigns_for_branch(employee.branch_id),
         labels=dimension_labels(),
-        redeem=redeem_form(balance, rewards),
+        redeem=redeem_form(balance - held, rewards),
+        cancel=CancelRequestForm(),
         replies={r.id: ReplyForm(prefix=f"reply{r.id}", reply=r.reply) for r in ratings},
         disputes={r.id: DisputeForm(prefix=f"dispute{r.id}") for r in ratings},
     )

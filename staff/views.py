@@ -12,13 +12,16 @@ from core.actions import attempt
 from core.extensions import db, limiter
 from core.models import Employee, Reward
 from core.services.people.cards import card_view
-from core.services.points.ledger import balance_of
-from core.services.points.redemptions import request_redemption
+from core.services.points.redemptions import (
+    available_points,
+    cancel_redemption,
+    request_redemption,
+)
 from core.services.points.rewards import catalogue
 from core.services.ratings.staff_replies import dispute_rating, reply_to_rating
 from staff import bp
 from staff.access import PAGE_LIMIT, employee_or_404
-from staff.forms import DisputeForm, ReplyForm
+from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
 from staff.sections import redeem_form, staff_sections
 
 
@@ -59,7 +62,7 @@ def card(secret: str):
 def redeem(secret: str):
     """The employee asks for a reward; an admin or manager approves it."""
     employee = employee_or_404(secret)
-    form = redeem_form(balance_of(employee.id), catalogue(active_only=True))
+    form = redeem_form(available_points(employee.id), catalogue(active_only=True))
     if not form.validate_on_submit():
         return _render_page(employee, secret, ("redeem", None, form), 400)
     requested = attempt(
@@ -72,6 +75,19 @@ def redeem(secret: str):
     )
     if not requested:
         return _render_page(employee, secret, ("redeem", None, form), 409)
+    return _back(secret, "my-rewards")
+
+
+@bp.post("/<secret>/redemptions/<int:redemption_id>/cancel")
+@limiter.limit(PAGE_LIMIT)
+def cancel_request(secret: str, redemption_id: int):
+    """The employee withdraws an open reward request; its points are free again."""
+    employee = employee_or_404(secret)
+    if CancelRequestForm().validate_on_submit():
+        attempt(
+            lambda: cancel_redemption(redemption_id, employee.id),
+            _("Request cancelled. Its points are yours to use again."),
+        )
     return _back(secret, "my-rewards")
 
 

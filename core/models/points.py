@@ -122,6 +122,7 @@ class RedemptionStatus(enum.Enum):
     APPROVED = "approved"
     REJECTED = "rejected"
     FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"  # withdrawn by the employee before a decision
 
 
 class Redemption(db.Model):

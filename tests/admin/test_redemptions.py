@@ -39,6 +39,7 @@ def test_request_keeps_the_cost_and_spends_nothing(app):
     employee = make_employee()
     give_points(employee, 30)
     reward = make_reward(cost=20)
+    db.session.commit()
 
     redemption = request_redemption(employee, reward)
 
@@ -50,9 +51,11 @@ def test_request_keeps_the_cost_and_spends_nothing(app):
 def test_request_beyond_the_balance_is_refused(app):
     employee = make_employee()
     give_points(employee, 5)
+    reward = make_reward(cost=20)
+    db.session.commit()
 
     with pytest.raises(InsufficientPoints):
-        request_redemption(employee, make_reward(cost=20))
+        request_redemption(employee, reward)
     assert db.session.scalar(select(func.count()).select_from(Redemption)) == 0
 
 
@@ -60,9 +63,11 @@ def test_request_beyond_the_balance_is_refused(app):
 def test_request_of_unavailable_reward_is_refused(app, reward_kw):
     employee = make_employee()
     give_points(employee, 50)
+    reward = make_reward(cost=10, **reward_kw)
+    db.session.commit()
 
     with pytest.raises(RewardUnavailable):
-        request_redemption(employee, make_reward(cost=10, **reward_kw))
+        request_redemption(employee, reward)
 
 
 def test_approval_spends_points_and_takes_stock(app):
@@ -70,6 +75,7 @@ def test_approval_spends_points_and_takes_stock(app):
     employee = make_employee()
     give_points(employee, 30)
     reward = make_reward(cost=20, stock=2)
+    db.session.commit()
     redemption_id = request_redemption(employee, reward).id
 
     approve_redemption(redemption_id, admin)
@@ -234,6 +240,18 @@ def test_admin_approves_from_the_list(admin_client, app):
     assert listing.status_code == 200
     assert response.status_code == 302
     assert _status(redemption_id) is RedemptionStatus.APPROVED
+
+
+def test_request_list_shows_each_employees_balance_and_held_points(admin_client, app):
+    employee = make_employee()
+    give_points(employee, 30)
+    make_redemption(employee, make_reward(cost=10))
+    make_redemption(employee, make_reward(cost=5))
+    db.session.commit()
+
+    text = admin_client.get("/admin/redemptions").get_data(as_text=True)
+
+    assert text.count("Balance 30, held 15") == 2
 
 
 def test_refused_approval_flashes_why(admin_client, app):

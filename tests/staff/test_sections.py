@@ -12,6 +12,7 @@ from tests.factories import (
     make_counted_rating,
     make_employee,
     make_published_award,
+    make_redemption,
     make_reward,
 )
 
@@ -88,6 +89,38 @@ def test_reward_beyond_the_balance_cannot_be_requested(client, employee, page):
 
     assert response.status_code == 400
     assert db.session.scalar(select(Redemption)) is None
+
+
+def test_open_request_holds_points_until_the_employee_cancels_it(client, employee, page):
+    give_points(employee, 20)
+    reward = make_reward(name="Spa voucher", cost=15)
+    db.session.commit()
+    client.post(f"{page}/redeem", data={"redeem-reward_id": reward.id})
+    redemption_id = db.session.scalar(select(Redemption.id))
+
+    held = client.get(page).get_data(as_text=True)
+    again = client.post(f"{page}/redeem", data={"redeem-reward_id": reward.id})
+    cancelled = client.post(f"{page}/redemptions/{redemption_id}/cancel", follow_redirects=True)
+
+    assert "held by open requests: 15" in held and "Cancel request" in held
+    assert again.status_code == 400, "5 available: the voucher is no longer offered"
+    assert "Request cancelled" in cancelled.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Redemption, redemption_id).status is RedemptionStatus.CANCELLED
+    assert "held by open requests" not in cancelled.get_data(as_text=True)
+
+
+def test_employee_cannot_cancel_a_colleagues_request(client, page):
+    colleague = make_employee()
+    give_points(colleague, 20)
+    redemption_id = make_redemption(colleague, make_reward(cost=15)).id
+    db.session.commit()
+
+    answer = client.post(f"{page}/redemptions/{redemption_id}/cancel", follow_redirects=True)
+
+    assert "Only your own open requests can be cancelled" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Redemption, redemption_id).status is RedemptionStatus.REQUESTED
 
 
 def test_employee_replies_to_a_rating(client, employee, page):

@@ -1,15 +1,19 @@
 """Redemptions: an employee's points exchanged for a reward.
 
 requested → approved (points spent and stock taken, in one transaction: both or neither)
-or rejected (with a reason) → fulfilled. Approvals racing for the same balance or the
-same stock are decided by conditional UPDATEs in the database: only those that fit pass,
-the others get InsufficientPoints or OutOfStock and change nothing.
+or rejected (with a reason) or cancelled (by the employee) → fulfilled. A request holds
+its points from the moment it is made: available = balance − held, where held is the
+cost of the employee's open requests, so open requests never add up to more than the
+balance; rejecting or cancelling releases them. Requests of one employee take turns
+(a row lock on the employee). Approvals racing for the same balance or the same stock
+are decided by conditional UPDATEs in the database: only those that fit pass, the others
+get InsufficientPoints or OutOfStock and change nothing.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
-from core.database import begin_write
+from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Employee, Redemption, RedemptionStatus, Reward, User, utcnow
 from core.services import DomainError
@@ -35,25 +39,65 @@ def _actor_id(actor: User | None) -> int | None:
     return actor.id if actor is not None else None
 
 
+def held_points(employee_ids: list[int]) -> dict[int, int]:
+    """Points held by open requests, per employee (absent: none)."""
+    rows = db.session.execute(
+        select(Redemption.employee_id, func.sum(Redemption.cost))
+        .where(
+            Redemption.employee_id.in_(employee_ids or [0]),
+            Redemption.status == RedemptionStatus.REQUESTED,
+        )
+        .group_by(Redemption.employee_id)
+    )
+    return {employee_id: int(held) for employee_id, held in rows}
+
+
+def available_points(employee_id: int) -> int:
+    """What a new request may use: the balance less the points open requests hold."""
+    return balance_of(employee_id) - held_points([employee_id]).get(employee_id, 0)
+
+
+def _refuse_unless_covered(employee_id: int, reward: Reward) -> None:
+    """RewardUnavailable or InsufficientPoints unless a request for `reward` can hold its cost."""
+    if not reward.active or reward.stock == 0:
+        raise RewardUnavailable(_l("This reward is not available at the moment."))
+    held = held_points([employee_id]).get(employee_id, 0)
+    available = balance_of(employee_id) - held
+    if available >= reward.cost:
+        return
+    if held:
+        message = _l(
+            "Not enough points: %(available)d available (%(held)d held by open requests), "
+            "%(cost)d needed.",
+            available=max(available, 0),
+            held=held,
+            cost=reward.cost,
+        )
+    else:
+        message = _l(
+            "Not enough points: %(balance)d available, %(cost)d needed.",
+            balance=max(available, 0),
+            cost=reward.cost,
+        )
+    raise InsufficientPoints(message)
+
+
 def request_redemption(
     employee: Employee, reward: Reward, actor: User | None = None, note: str = ""
 ) -> Redemption:
     """Ask for a reward, at its current cost (by an admin for the employee, or themselves).
 
-    Nothing is spent yet; the balance is checked now for a clear answer and again,
-    atomically, at approval. Commits.
+    The request holds its points until it is decided (see the module docstring); they
+    are spent at approval. Commits.
     """
-    if not reward.active or reward.stock == 0:
-        raise RewardUnavailable(_l("This reward is not available at the moment."))
-    balance = balance_of(employee.id)
-    if balance < reward.cost:
-        raise InsufficientPoints(
-            _l(
-                "Not enough points: %(balance)d available, %(cost)d needed.",
-                balance=balance,
-                cost=reward.cost,
-            )
-        )
+    reward_id = reward.id
+    employee = write_locked(Employee, employee.id)
+    reward = db.session.get(Reward, reward_id)
+    try:
+        _refuse_unless_covered(employee.id, reward)
+    except (RedemptionError, InsufficientPoints):
+        db.session.rollback()
+        raise
     redemption = Redemption(
         employee_id=employee.id,
         reward_id=reward.id,
@@ -176,6 +220,24 @@ def reject_redemption(redemption_id: int, actor: User | None, reason: str) -> No
         {"status": "rejected", "reason": reason},
         user=actor,
     )
+    db.session.commit()
+
+
+def cancel_redemption(redemption_id: int, employee_id: int) -> None:
+    """The employee withdraws their own open request, releasing its points. Commits."""
+    begin_write()
+    result = db.session.execute(
+        update(Redemption)
+        .where(
+            Redemption.id == redemption_id,
+            Redemption.employee_id == employee_id,
+            Redemption.status == RedemptionStatus.REQUESTED,
+        )
+        .values(status=RedemptionStatus.CANCELLED, decided_at=utcnow())
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise RedemptionError(_l("Only your own open requests can be cancelled."))
     db.session.commit()
 
 
