@@ -2,10 +2,10 @@
 
 from flask import Flask
 
-from core.commands import demo, feedback, ops, people, scores
+from core.commands import demo, feedback, ops, people, points, scores
 
 
 def init_app(app: Flask) -> None:
-    for module in (people, scores, demo, ops, feedback):
+    for module in (people, scores, points, demo, ops, feedback):
         for command in module.commands:
             app.cli.add_command(command)

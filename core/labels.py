@@ -69,6 +69,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         EntryKind.REDEEMED: _l("Redeemed"),
         EntryKind.ADJUSTMENT: _l("Adjustment"),
         EntryKind.REVERSAL: _l("Reversal"),
+        EntryKind.TIER: _l("Score tier"),
     },
     RewardKind: {
         RewardKind.CASH_BONUS: _l("Cash bonus"),

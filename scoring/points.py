@@ -10,11 +10,13 @@ from itertools import pairwise
 from typing import Any
 
 from scoring.scores import check_stars
+from scoring.tiers import DEFAULT_TIERS, ScoreTier, checked_tiers
 
 
 @dataclass(frozen=True)
 class PointsRules:
-    """Points per overall star rating (index 0 = 1 star) and the surprise-service bonus.
+    """Points per overall star rating (index 0 = 1 star), the surprise-service bonus, and
+    the score tiers that add to a period's points at its end (scoring.tiers).
 
     Points grow with the score: per_star holds five whole numbers >= 0 that
     never decrease, and whose steps never shrink either (each step up is at
@@ -24,8 +26,11 @@ class PointsRules:
 
     per_star: tuple[int, int, int, int, int] = (0, 0, 1, 3, 5)
     surprise_bonus: int = 5
+    tiers: tuple[ScoreTier, ...] = DEFAULT_TIERS
 
     def __post_init__(self) -> None:
+        # TierError (a ValueError) names the broken tier rule; stored as a tuple of ScoreTiers.
+        object.__setattr__(self, "tiers", checked_tiers(self.tiers))
         # Accept any sequence (JSON gives lists) but store a hashable tuple.
         if isinstance(self.per_star, str | bytes) or not isinstance(self.per_star, Sequence):
             raise ValueError(f"per_star must be a list of 5 whole numbers, not {self.per_star!r}")
@@ -46,8 +51,12 @@ class PointsRules:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: {"per_star": [..5 ints], "surprise_bonus": int}."""
-        return {"per_star": list(self.per_star), "surprise_bonus": self.surprise_bonus}
+        """JSON-ready form: {"per_star": [..5 ints], "surprise_bonus": int, "tiers": [..]}."""
+        return {
+            "per_star": list(self.per_star),
+            "surprise_bonus": self.surprise_bonus,
+            "tiers": [tier.to_dict() for tier in self.tiers],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PointsRules":

@@ -17,6 +17,7 @@ class EntryKind(enum.Enum):
     REDEEMED = "redeemed"
     ADJUSTMENT = "adjustment"
     REVERSAL = "reversal"
+    TIER = "tier"  # a period's score-tier extra ("tier:<period>"), and its corrections
 
 
 class PointsEntry(db.Model):
@@ -89,6 +90,27 @@ class PointsRuleSet(db.Model):
     rules: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class PeriodTier(db.Model):
+    """An employee's score tier, fixed when their period was closed, and the extra it gave.
+
+    `tiers` keeps the tier rules in force at closing, so a later correction (a rating of
+    the period hidden) recomputes with the same rules; `extra` is the sum of the TIER
+    entries so far. One row per employee with ratings in a closed period.
+    """
+
+    period_key: Mapped[str] = mapped_column(String(10), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
+    tier: Mapped[int]  # 1-based
+    score: Mapped[float | None]  # the fair score; None with too few ratings to be ranked
+    earned: Mapped[int]
+    extra: Mapped[int]
+    tiers: Mapped[list] = mapped_column(JSON)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    employee: Mapped[Employee] = relationship()
 
 
 class RewardKind(enum.Enum):

@@ -87,7 +87,11 @@ def test_rules_round_trip_through_json():
 
 
 def test_rules_to_dict_is_plain_json_data():
-    assert PointsRules().to_dict() == {"per_star": [0, 0, 1, 3, 5], "surprise_bonus": 5}
+    data = PointsRules().to_dict()
+
+    assert (data["per_star"], data["surprise_bonus"]) == ([0, 0, 1, 3, 5], 5)
+    assert data["tiers"][1] == {"min_score": 3.5, "multiplier": 1.1, "bonus": 5}
+    assert PointsRules.from_dict(json.loads(json.dumps(data))) == PointsRules()
 
 
 def test_rules_from_dict_defaults_absent_keys():

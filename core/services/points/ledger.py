@@ -174,18 +174,30 @@ def _reverse_entries(rating: Rating, actor: User | None, reason: str) -> list[Po
         )
         .order_by(PointsEntry.id)
     ).all()
-    available = _locked_balance(rating.employee_id)
-    reversals = []
-    for credit in credits:
-        taken = min(credit.amount, available)
-        available -= taken
-        note = reason
-        if taken < credit.amount:
-            note = f"{reason} [shortfall {credit.amount - taken}: points already spent]"
-        reversals.append(
-            _append(rating.employee_id, -taken, EntryKind.REVERSAL, credit.source_key, actor, note)
+    return [
+        append_capped(
+            rating.employee_id, -credit.amount, EntryKind.REVERSAL, credit.source_key, actor, reason
         )
-    return reversals
+        for credit in credits
+    ]
+
+
+def append_capped(
+    employee_id: int,
+    amount: int,
+    kind: EntryKind,
+    source_key: str,
+    actor: User | None,
+    reason: str,
+) -> PointsEntry:
+    """Append `amount`; a negative one takes at most the current balance, and its reason
+    records the shortfall (the points were already spent). For reversals and corrections."""
+    if amount < 0:
+        taken = min(-amount, _locked_balance(employee_id))
+        if taken < -amount:
+            reason = f"{reason} [shortfall {-amount - taken}: points already spent]"
+        amount = -taken
+    return _append(employee_id, amount, kind, source_key, actor, reason)
 
 
 def reverse_rating(rating: Rating, actor: User | None, reason: str) -> list[PointsEntry]:

@@ -16,6 +16,7 @@ from core.models import DisputeStatus, EmployeeIdentity, Rating, RatingStatus, S
 from core.services import DomainError
 from core.services.audit import record_audit
 from core.services.points.ledger import award_surprise_bonus, reject_surprise, reverse_rating
+from core.services.points.tiers import correct_tiers_after_hiding
 from core.services.ratings.bursts import suspicious_rating_ids
 
 
@@ -124,6 +125,7 @@ def hide_rating(rating: Rating, actor: User, reason: str) -> None:
     """Hide a rating with a reason; its points are reversed. Commits."""
     begin_write()
     reverse_rating(rating, actor, reason)
+    correct_tiers_after_hiding(rating, actor)
     db.session.commit()
 
 
@@ -166,6 +168,7 @@ def hide_disputed_rating(rating: Rating, actor: User, reason: str) -> None:
     begin_write()
     rating = _locked_open_dispute(rating)
     reverse_rating(rating, actor, reason)
+    correct_tiers_after_hiding(rating, actor)
     rating.dispute_status = DisputeStatus.HIDDEN
     record_audit("dispute.hide", "rating", rating.id, {"dispute": "open"},
                  {"dispute": "hidden"}, user=actor)  # fmt: skip
