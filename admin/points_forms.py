@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FloatField,
     IntegerField,
     SelectField,
     StringField,
@@ -51,6 +52,13 @@ def _points_field(label):
     return IntegerField(label, validators=[InputRequired(), NumberRange(0, 1000)])
 
 
+def _multiplier_field(label):
+    return FloatField(label, validators=[InputRequired(), NumberRange(1, 3)])
+
+
+TIER_COUNT = 4
+
+
 class RulesForm(FlaskForm):
     star1 = _points_field(_l("Points for 1 star"))
     star2 = _points_field(_l("Points for 2 stars"))
@@ -59,6 +67,46 @@ class RulesForm(FlaskForm):
     star5 = _points_field(_l("Points for 5 stars"))
     surprise_bonus = _points_field(_l("Surprise-service bonus"))
 
+    # Score tiers (scoring.tiers): the first starts at 1.0, so it has no "from" field.
+    tier2_min = FloatField(_l("Tier 2 from score"), validators=[InputRequired(), NumberRange(1, 5)])
+    tier3_min = FloatField(_l("Tier 3 from score"), validators=[InputRequired(), NumberRange(1, 5)])
+    tier4_min = FloatField(_l("Tier 4 from score"), validators=[InputRequired(), NumberRange(1, 5)])
+    tier1_multiplier = _multiplier_field(_l("Tier 1 points multiplier"))
+    tier2_multiplier = _multiplier_field(_l("Tier 2 points multiplier"))
+    tier3_multiplier = _multiplier_field(_l("Tier 3 points multiplier"))
+    tier4_multiplier = _multiplier_field(_l("Tier 4 points multiplier"))
+    tier1_bonus = _points_field(_l("Tier 1 period-end bonus"))
+    tier2_bonus = _points_field(_l("Tier 2 period-end bonus"))
+    tier3_bonus = _points_field(_l("Tier 3 period-end bonus"))
+    tier4_bonus = _points_field(_l("Tier 4 period-end bonus"))
+
     @property
     def per_star(self) -> list[int]:
         return [self.star1.data, self.star2.data, self.star3.data, self.star4.data, self.star5.data]
+
+    @property
+    def tiers(self) -> list[dict]:
+        """The tiers as scoring.tiers reads them."""
+        return [
+            {
+                "min_score": 1.0 if n == 1 else self[f"tier{n}_min"].data,
+                "multiplier": self[f"tier{n}_multiplier"].data,
+                "bonus": self[f"tier{n}_bonus"].data,
+            }
+            for n in range(1, TIER_COUNT + 1)
+        ]
+
+    @classmethod
+    def data_of(cls, rules) -> dict:
+        """Form data showing these points rules."""
+        data = {f"star{n}": points for n, points in enumerate(rules.per_star, start=1)}
+        data["surprise_bonus"] = rules.surprise_bonus
+        for n, tier in enumerate(rules.tiers[:TIER_COUNT], start=1):
+            data.update({f"tier{n}_multiplier": tier.multiplier, f"tier{n}_bonus": tier.bonus})
+            if n > 1:
+                data[f"tier{n}_min"] = tier.min_score
+        return data
+
+
+class ClosePeriodForm(FlaskForm):
+    period = SelectField(_l("Period"), choices=[])

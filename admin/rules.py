@@ -7,21 +7,38 @@ from flask_login import current_user
 from admin import bp
 from admin.access import admin_required, staff_required
 from admin.pages import form_page
-from admin.points_forms import RulesForm
+from admin.points_forms import ClosePeriodForm, RulesForm
 from core.actions import attempt
+from core.services.periods import current_period_key
 from core.services.points.rules import (
     current_points_rules,
     current_weights,
     save_points_rules,
     score_settings,
 )
+from core.services.points.tiers import close_period
+from scoring.periods import previous_period_key
+
+CLOSABLE_PERIODS = 6
 
 
-def _page(form: RulesForm):
-    """The rules page: points per star, score weights and settings, and the form."""
+def _close_form() -> ClosePeriodForm:
+    """Closing a period: the last few ended periods, the one just ended first."""
+    form = ClosePeriodForm(prefix="close")
+    keys = [previous_period_key(current_period_key())]
+    while len(keys) < CLOSABLE_PERIODS:
+        keys.append(previous_period_key(keys[-1]))
+    form.period.choices = [(k, k) for k in keys]
+    return form
+
+
+def _page(form: RulesForm, close: ClosePeriodForm | None = None):
+    """The rules page: points per star, tiers, score settings, the forms."""
     return form_page(
         "admin/rules/show.html",
         form,
+        failed=bool(close and close.errors),
+        close=close or _close_form(),
         rules=current_points_rules(),
         weights=current_weights(),
         settings=score_settings(),
@@ -32,9 +49,22 @@ def _page(form: RulesForm):
 @staff_required
 def rules_show():
     """The points rules in force, the form filled with them."""
-    rules = current_points_rules()
-    stars = {f"star{n}": points for n, points in enumerate(rules.per_star, start=1)}
-    return _page(RulesForm(data={**stars, "surprise_bonus": rules.surprise_bonus}))
+    return _page(RulesForm(data=RulesForm.data_of(current_points_rules())))
+
+
+@bp.post("/rules/close-period")
+@admin_required
+def rules_close_period():
+    """Fix the score tiers of an ended period and enter their extra points."""
+    form = _close_form()
+    if not form.validate_on_submit():
+        return _page(RulesForm(data=RulesForm.data_of(current_points_rules())), form)
+    key = form.period.data
+    attempt(
+        lambda: close_period(key, current_user),
+        _("Tiers of %(period)s fixed; their extra points are in the ledger.", period=key),
+    )
+    return redirect(url_for("admin.rules_show"))
 
 
 @bp.post("/rules")
@@ -45,7 +75,11 @@ def rules_save():
     if not form.validate_on_submit():
         return _page(form)
     # A mapping, so that the service turns a broken rule into a refusal (InvalidRules).
-    rules = {"per_star": form.per_star, "surprise_bonus": form.surprise_bonus.data}
+    rules = {
+        "per_star": form.per_star,
+        "surprise_bonus": form.surprise_bonus.data,
+        "tiers": form.tiers,
+    }
     if not attempt(
         lambda: save_points_rules(rules, current_user),
         _("Points rules saved; they apply to ratings verified from now on."),

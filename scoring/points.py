@@ -13,6 +13,17 @@ from scoring.scores import check_stars
 from scoring.tiers import DEFAULT_TIERS, ScoreTier, checked_tiers
 
 
+class PointsRuleError(ValueError):
+    """Points per star that break a rule; `problem` names which, for a message in the
+    reader's language: "shape" (five values), "whole" (whole numbers >= 0), "decreasing"
+    (a star worth less than the one below) or "steps" (an extra star adding less than the
+    one before)."""
+
+    def __init__(self, problem: str, detail: str):
+        super().__init__(detail)
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class PointsRules:
     """Points per overall star rating (index 0 = 1 star), the surprise-service bonus, and
@@ -33,22 +44,19 @@ class PointsRules:
         object.__setattr__(self, "tiers", checked_tiers(self.tiers))
         # Accept any sequence (JSON gives lists) but store a hashable tuple.
         if isinstance(self.per_star, str | bytes) or not isinstance(self.per_star, Sequence):
-            raise ValueError(f"per_star must be a list of 5 whole numbers, not {self.per_star!r}")
+            raise PointsRuleError("shape", f"per_star must be 5 whole numbers: {self.per_star!r}")
         object.__setattr__(self, "per_star", tuple(self.per_star))
         values = self.per_star
         if len(values) != 5:
-            raise ValueError(f"per_star needs 5 values (1 to 5 stars), not {len(values)}")
+            raise PointsRuleError("shape", f"per_star needs 5 values, not {len(values)}")
         for value in (*values, self.surprise_bonus):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"points must be whole numbers >= 0, not {value!r}")
+                raise PointsRuleError("whole", f"points must be whole numbers >= 0: {value!r}")
         steps = [b - a for a, b in pairwise(values)]
         if any(step < 0 for step in steps):
-            raise ValueError(f"points must not decrease as stars rise: {list(values)}")
+            raise PointsRuleError("decreasing", f"points decrease as stars rise: {list(values)}")
         if any(b < a for a, b in pairwise(steps)):
-            raise ValueError(
-                f"each extra star must add at least as many points as the one before: "
-                f"{list(values)} adds {steps}"
-            )
+            raise PointsRuleError("steps", f"{list(values)} adds {steps} per extra star")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: {"per_star": [..5 ints], "surprise_bonus": int, "tiers": [..]}."""

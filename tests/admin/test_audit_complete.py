@@ -125,12 +125,23 @@ def _rules() -> dict:
     old = PointsRules().to_dict()
     per_star = [points + 1 for points in old["per_star"]]
     stars = {f"star{n}": str(points) for n, points in enumerate(per_star, start=1)}
+    tiers = [
+        {"min_score": 1.0 if n == 1 else 1.0 + n, "multiplier": 1.0 + n / 10, "bonus": n + 1}
+        for n in range(1, 5)
+    ]
+    tier_fields = {}
+    for n, tier in enumerate(tiers, start=1):
+        tier_fields[f"tier{n}_multiplier"] = str(tier["multiplier"])
+        tier_fields[f"tier{n}_bonus"] = str(tier["bonus"])
+        if n > 1:
+            tier_fields[f"tier{n}_min"] = str(tier["min_score"])
     return {
         "url": {},
-        "data": {**stars, "surprise_bonus": str(old["surprise_bonus"] + 1)},
+        "data": {**stars, **tier_fields, "surprise_bonus": str(old["surprise_bonus"] + 1)},
         "expect": {
             "per_star": (old["per_star"], per_star),
             "surprise_bonus": (old["surprise_bonus"], old["surprise_bonus"] + 1),
+            "tiers": (old["tiers"], tiers),
         },
     }
 
@@ -265,6 +276,7 @@ NOT_EDITS = {
     "admin.campaign_evaluate": "an evaluation (record_created, then record_change)",
     "admin.campaign_self_review": "a review of a self-evaluation (record_change)",
     "admin.judging_score": "a judge's score (record_created, then record_change)",
+    "admin.rules_close_period": "fixes a period's tiers (points.close_period, ledger entries)",
 }
 
 

@@ -1,5 +1,7 @@
 """Points admin: balances, the ledger, manual adjustments with a reason, rules."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -7,7 +9,9 @@ from core.extensions import db
 from core.models import AuditEntry, EntryKind, PointsEntry, PointsRuleSet, Redemption
 from core.services.points.ledger import balance_of
 from core.services.points.rules import current_points_rules
-from tests.factories import give_points, make_employee, make_reward
+from tests.factories import give_points, make_counted_rating, make_employee, make_reward
+
+IN_OCTOBER = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
 
 
 def test_list_shows_balances(admin_client):
@@ -93,6 +97,15 @@ def test_manager_cannot_see_another_branch_ledger(manager_client, branch_b):
     assert manager_client.get(f"/admin/points/{employee.id}").status_code == 404
 
 
+DEFAULT_TIER_FIELDS = {
+    **{"tier2_min": "3.5", "tier3_min": "4.2", "tier4_min": "4.6"},
+    **{"tier1_multiplier": "1", "tier2_multiplier": "1.1"},
+    **{"tier3_multiplier": "1.25", "tier4_multiplier": "1.5"},
+    **{"tier1_bonus": "0", "tier2_bonus": "5", "tier3_bonus": "15", "tier4_bonus": "30"},
+}
+RULES = {"star1": "0", "star2": "0", "star3": "1", "star4": "3", "star5": "5"}
+
+
 def test_admin_saves_new_points_rules(admin_client):
     response = admin_client.post(
         "/admin/rules",
@@ -103,6 +116,7 @@ def test_admin_saves_new_points_rules(admin_client):
             "star4": "4",
             "star5": "6",
             "surprise_bonus": "8",
+            **DEFAULT_TIER_FIELDS,
         },
     )
 
@@ -120,11 +134,59 @@ def test_rules_that_shrink_per_star_are_refused(admin_client):
             "star4": "4",
             "star5": "6",
             "surprise_bonus": "8",
+            **DEFAULT_TIER_FIELDS,
         },
     )
 
     assert response.status_code == 400
     assert db.session.scalar(select(PointsRuleSet)) is None
+
+
+def test_admin_saves_new_tiers(admin_client):
+    data = {**RULES, **DEFAULT_TIER_FIELDS, "surprise_bonus": "5", "tier4_bonus": "40"}
+
+    response = admin_client.post("/admin/rules", data=data)
+
+    assert response.status_code == 302
+    assert current_points_rules().tiers[3].bonus == 40
+
+
+def test_tiers_that_bring_less_higher_up_are_refused_in_words(admin_client):
+    data = {**RULES, **DEFAULT_TIER_FIELDS, "surprise_bonus": "5", "tier3_multiplier": "1.05"}
+
+    response = admin_client.post("/admin/rules", data=data)
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Tier 3 multiplies points by 1 to 3, and by no less than the tier before." in text
+    assert 'value="1.05"' in text, "what was typed stays"
+    assert db.session.scalar(select(PointsRuleSet)) is None
+
+
+def test_admin_closes_an_ended_period_once(admin_client):
+    employee = make_employee()
+    for _ in range(5):
+        make_counted_rating(employee, 5, period_key="2026-10", verified_at=IN_OCTOBER)
+    db.session.commit()
+
+    first = admin_client.post("/admin/rules/close-period", data={"close-period": "2026-10"})
+    again = admin_client.post("/admin/rules/close-period", data={"close-period": "2026-10"})
+
+    assert (first.status_code, again.status_code) == (302, 302)
+    db.session.expire_all()
+    tier_entries = db.session.scalars(
+        select(PointsEntry).where(PointsEntry.kind == EntryKind.TIER)
+    ).all()
+    assert len(tier_entries) == 1
+    assert db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "points.close_period")
+    ).all()
+
+
+def test_manager_cannot_close_a_period(manager_client):
+    response = manager_client.post("/admin/rules/close-period", data={"close-period": "2026-10"})
+
+    assert response.status_code == 403
 
 
 def test_manager_sees_rules_but_cannot_change_them(manager_client):

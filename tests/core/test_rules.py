@@ -23,6 +23,7 @@ def test_defaults_apply_before_any_rules_are_saved(app):
 
 def test_newest_saved_rules_are_in_force_and_older_ones_are_kept(app):
     admin = make_user(Role.ADMIN)
+    db.session.commit()
     save_points_rules(PointsRules(per_star=(0, 1, 2, 3, 4)), admin)
     saved = save_points_rules({"per_star": [0, 0, 2, 4, 8], "surprise_bonus": 3}, admin)
     assert current_points_rules() == PointsRules(per_star=(0, 0, 2, 4, 8), surprise_bonus=3)
@@ -53,6 +54,28 @@ def test_rules_that_break_a_scoring_rule_are_refused(app, rules):
     with pytest.raises(InvalidRules):
         save_points_rules(rules, None)
     assert db.session.scalar(select(func.count()).select_from(PointsRuleSet)) == 0
+
+
+@pytest.mark.parametrize(
+    ("rules", "words"),
+    [
+        ({"per_star": [5, 4, 3, 2, 1]}, "More stars can never earn fewer points."),
+        ({"per_star": [0, 2, 3, 4, 5]}, "Each extra star must add at least as many points"),
+        ({"per_star": [0, 1, 2, 3]}, "Give points for each of 1 to 5 stars."),
+        (
+            {"tiers": [{"min_score": 1.0, "multiplier": 1.5, "bonus": 0},
+                       {"min_score": 4.0, "multiplier": 1.2, "bonus": 9}]},
+            "Tier 2 multiplies points by 1 to 3, and by no less than the tier before.",
+        ),
+        ({"bonus": 5}, "These rules cannot be read"),
+    ],
+)  # fmt: skip
+def test_a_refusal_says_which_rule_in_words_not_python_lists(app, rules, words):
+    with pytest.raises(InvalidRules) as refused:
+        save_points_rules(rules, None)
+
+    assert words in str(refused.value)
+    assert "[" not in str(refused.value)
 
 
 def test_weights_come_from_config_text(app):

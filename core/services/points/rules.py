@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.database import begin_write
@@ -12,8 +13,9 @@ from core.extensions import db
 from core.models import PointsRuleSet, User
 from core.services import DomainError
 from core.services.audit import record_audit
-from scoring.points import PointsRules
+from scoring.points import PointsRuleError, PointsRules
 from scoring.scores import DEFAULT_WEIGHTS
+from scoring.tiers import TierError
 
 
 class InvalidRules(DomainError):
@@ -41,6 +43,36 @@ def current_points_rules() -> PointsRules:
     return PointsRules() if rule_set is None else PointsRules.from_dict(rule_set.rules)
 
 
+def _rule_broken(error: PointsRuleError | TierError) -> str:
+    """The broken rule in words, in the reader's language."""
+    if isinstance(error, TierError):
+        messages = {
+            "first": _l("The first tier starts at the bottom of the scale, 1.0."),
+            "order": _l(
+                "Tier %(n)d must start at a higher score than the tier before, up to 5.",
+                n=error.tier,
+            ),
+            "multiplier": _l(
+                "Tier %(n)d multiplies points by 1 to 3, and by no less than the tier before.",
+                n=error.tier,
+            ),
+            "bonus": _l(
+                "Tier %(n)d's bonus is a whole number of points, no less than the tier before.",
+                n=error.tier,
+            ),
+        }
+    else:
+        messages = {
+            "shape": _l("Give points for each of 1 to 5 stars."),
+            "whole": _l("Points are whole numbers, zero or more."),
+            "decreasing": _l("More stars can never earn fewer points."),
+            "steps": _l(
+                "Each extra star must add at least as many points as the star before it did."
+            ),
+        }
+    return str(messages[error.problem])
+
+
 def save_points_rules(rules: PointsRules | Mapping, actor: User | None) -> PointsRuleSet:
     """Store a new rules version (validated by scoring), audit it and commit.
 
@@ -48,8 +80,10 @@ def save_points_rules(rules: PointsRules | Mapping, actor: User | None) -> Point
     """
     try:
         checked = rules if isinstance(rules, PointsRules) else PointsRules.from_dict(rules)
+    except (PointsRuleError, TierError) as error:
+        raise InvalidRules(_rule_broken(error)) from error
     except (TypeError, ValueError) as error:
-        raise InvalidRules(str(error)) from error
+        raise InvalidRules(_l("These rules cannot be read; nothing was saved.")) from error
     begin_write()
     before = current_points_rules().to_dict()
     rule_set = PointsRuleSet(
