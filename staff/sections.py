@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.forms import RedeemForm
 from core.labels import dimension_labels
-from core.models import AwardWinner, Campaign, Employee, Rating, Redemption, Reward
+from core.models import AwardWinner, Campaign, Employee, PeriodTier, Rating, Redemption, Reward
 from core.services.awards.winners import awards_of
 from core.services.campaign.setup import campaigns_for_branch
 from core.services.periods import current_period_key
@@ -18,6 +18,7 @@ from core.services.points.ledger_lines import LedgerLine, ledger_lines
 from core.services.points.redemptions import held_points, redemptions_of
 from core.services.points.rewards import catalogue
 from core.services.points.rules import current_points_rules
+from core.services.points.tiers import TierOutlook, fixed_tiers, tier_outlook
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import ratings_received
 from scoring.points import PointsRules
@@ -35,6 +36,8 @@ class StaffSections:
     ratings: list[Rating]
     balance: int
     held: int  # by open reward requests; available = balance - held
+    tier: TierOutlook
+    fixed_tiers: list[PeriodTier]
     entries: list[LedgerLine]
     rules: PointsRules
     rewards: list[Reward]
@@ -75,6 +78,8 @@ def staff_sections(employee: Employee, failed=None) -> StaffSections:
         ratings=ratings,
         balance=balance,
         held=held,
+        tier=tier_outlook(employee.id),
+        fixed_tiers=fixed_tiers(employee.id),
         entries=ledger_lines(employee.id, limit=LEDGER_ROWS),
         rules=current_points_rules(),
         rewards=rewards,

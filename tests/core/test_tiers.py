@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import EntryKind, PeriodTier, PointsEntry, Rating
+from core.services.people.employees import issue_private_link
+from core.services.periods import current_period_key
 from core.services.points.ledger import balance_of
 from core.services.points.tiers import PeriodNotOver, close_period, earned_in_period
 from core.services.ratings.moderation import hide_rating
@@ -106,3 +108,22 @@ def test_cli_closes_the_period_named(staff, runner):
     assert result.exit_code == 0, result.output
     assert "3 employees' tiers fixed" in result.output
     assert runner.invoke(args=["points", "close-period", "2999-01"]).exit_code != 0
+
+
+def test_the_private_page_shows_the_tier_its_extra_and_the_next_tier(app, client, staff):
+    star, average, _newcomer = staff
+    close_period(PERIOD, None)
+    make_counted_rating(average, 4, period_key=current_period_key())  # unranked yet
+    db.session.commit()
+
+    star_page = client.get(_private_path(app, star)).get_data(as_text=True)
+    average_page = client.get(_private_path(app, average)).get_data(as_text=True)
+
+    assert f"Score tier of {PERIOD}" in star_page, "the ledger line says what the entry is for"
+    assert f"{PERIOD}: tier 4, +55" in star_page
+    assert "Tier 1 so far: 3 points from ratings, 0 extra" in average_page
+    assert "a few more ratings this period to be ranked" in average_page
+
+
+def _private_path(app, employee) -> str:
+    return issue_private_link(employee).removeprefix(app.config["PUBLIC_BASE_URL"])

@@ -1,9 +1,9 @@
 """What each ledger entry is for: the rating, the surprise claim, the reward, the correction.
 
 An entry stores its source key ("rating:<id>", "surprise:<id>", "redemption:<id>",
-"adjustment:<uuid>") and, for corrections and reversals, the reason someone typed. Here
-the key is turned back into what it points at, loaded in one query per kind, so a page
-can say "rating of 3 Dec, ★★★★★, 'Explained every step…'" in the reader's language (the
+"adjustment:<uuid>", "tier:<period>:<employee id>[:hidden:<rating id>]") and, for
+corrections and reversals, the reason someone typed. Here the key is turned back into
+what it points at, loaded in one query per kind, so a page can say "rating of 3 Dec, ★★★★★, 'Explained every step…'" in the reader's language (the
 words are in templates/admin/points/_ledger.html).
 """
 
@@ -21,12 +21,14 @@ RATING_SOURCES = ("rating", "surprise")
 @dataclass(frozen=True)
 class LedgerLine:
     """One entry and what it points at: `source` is "rating", "surprise", "redemption",
-    "adjustment" or "" (unknown); `rating` or `redemption` is the row, when it exists."""
+    "adjustment", "tier" or "" (unknown); `rating` or `redemption` is the row, when it
+    exists; `period` is a tier entry's period."""
 
     entry: PointsEntry
     source: str
     rating: Rating | None = None
     redemption: Redemption | None = None
+    period: str = ""
 
 
 def _split(source_key: str) -> tuple[str, int | None]:
@@ -53,6 +55,8 @@ def ledger_lines(employee_id: int, limit: int = 50, offset: int = 0) -> list[Led
             lines.append(LedgerLine(entry, kind, rating=ratings.get(row_id)))
         elif kind == "redemption":
             lines.append(LedgerLine(entry, kind, redemption=redemptions.get(row_id)))
+        elif kind == "tier":
+            lines.append(LedgerLine(entry, kind, period=entry.source_key.split(":")[1]))
         else:
             lines.append(LedgerLine(entry, kind if kind == "adjustment" else ""))
     return lines
