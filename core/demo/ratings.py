@@ -23,6 +23,7 @@ from core.models import (
 )
 from core.services.periods import current_period_key, period_window
 from core.services.points.ledger import count_verified_rating
+from core.services.points.tiers import close_period
 from core.services.ratings.identity import identity_hash
 from scoring.periods import previous_period_key
 
@@ -101,3 +102,15 @@ def seed_demo_ratings(notes: list[str]) -> None:
                 count += 1
     db.session.commit()
     notes.append(f"{count} verified demo ratings with their points, for {current} and before.")
+
+
+def seed_demo_tiers(notes: list[str]) -> None:
+    """Close the last period, so the demo shows score tiers and their extra points; commits.
+
+    Closing is idempotent: a second seed adds nothing.
+    """
+    key = previous_period_key(current_period_key())
+    results = close_period(key, None)
+    if results:
+        extra = sum(result.extra for result in results)
+        notes.append(f"Score tiers of {key} fixed: {extra} extra points for {len(results)} people.")

@@ -3,8 +3,9 @@
 An entry stores its source key ("rating:<id>", "surprise:<id>", "redemption:<id>",
 "adjustment:<uuid>", "tier:<period>:<employee id>[:hidden:<rating id>]") and, for
 corrections and reversals, the reason someone typed. Here the key is turned back into
-what it points at, loaded in one query per kind, so a page can say "rating of 3 Dec, ★★★★★, 'Explained every step…'" in the reader's language (the
-words are in templates/admin/points/_ledger.html).
+what it points at, loaded in one query per kind, so that a page can say "rating of
+2026-11-20 ★★★★★ 'Explained every step…'" in the reader's language (the words are in
+templates/admin/points/_ledger.html).
 """
 
 from dataclasses import dataclass
