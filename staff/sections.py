@@ -20,11 +20,13 @@ from core.services.points.rewards import catalogue
 from core.services.points.rules import current_points_rules
 from core.services.points.tiers import TierOutlook, fixed_tiers, tier_outlook
 from core.services.ratings.leaderboard import Standing, employee_standing
-from core.services.ratings.staff_replies import ratings_received
+from core.services.ratings.staff_replies import rating_received, ratings_received
 from scoring.points import PointsRules
 from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
 
-LEDGER_ROWS = 50
+# Ten of each per page keeps the page a few phone screens long; older ones are paged.
+RATINGS_PER_PAGE = 6
+LEDGER_PER_PAGE = 10
 
 
 @dataclass
@@ -34,11 +36,15 @@ class StaffSections:
     period_key: str
     standing: Standing | None
     ratings: list[Rating]
+    ratings_page: int
+    more_ratings: bool  # older ratings on the next page
     balance: int
     held: int  # by open reward requests; available = balance - held
     tier: TierOutlook
     fixed_tiers: list[PeriodTier]
     entries: list[LedgerLine]
+    ledger_page: int
+    more_entries: bool
     rules: PointsRules
     rewards: list[Reward]
     redemptions: list[Redemption]
@@ -61,26 +67,54 @@ def redeem_form(available: int, rewards: list[Reward]) -> RedeemForm:
     return form
 
 
-def staff_sections(employee: Employee, failed=None) -> StaffSections:
+def _page_of(rows: list, per_page: int) -> tuple[list, bool]:
+    """One page from `per_page + 1` rows read, and whether there are more."""
+    return rows[:per_page], len(rows) > per_page
+
+
+def _ratings_shown(employee: Employee, page: int, failed) -> tuple[list[Rating], bool]:
+    """The page of ratings, newest first; a rating whose reply or dispute failed is shown
+    too, wherever it is, so that what was typed is not lost."""
+    offset = (page - 1) * RATINGS_PER_PAGE
+    rows = ratings_received(employee.id, limit=RATINGS_PER_PAGE + 1, offset=offset)
+    ratings, more = _page_of(rows, RATINGS_PER_PAGE)
+    if failed is not None and failed[1] is not None:
+        answered = rating_received(employee.id, failed[1])
+        if answered is not None and answered not in ratings:
+            ratings.insert(0, answered)
+    return ratings, more
+
+
+def staff_sections(
+    employee: Employee, failed=None, ratings_page: int = 1, ledger_page: int = 1
+) -> StaffSections:
     """The data of the employee's sections; `failed` keeps a form with its errors.
 
     `failed` is (kind, rating_id, form): kind "redeem" (rating_id None), "replies" or
-    "disputes"; that form replaces the empty one, so nothing typed is lost.
+    "disputes"; that form replaces the empty one, so nothing typed is lost. Ratings and
+    the ledger are paged, newest (this period) first.
     """
     key = current_period_key()
     balance = balance_of(employee.id)
     held = held_points([employee.id]).get(employee.id, 0)
     rewards = catalogue(active_only=True)
-    ratings = ratings_received(employee.id)
+    ratings, more_ratings = _ratings_shown(employee, ratings_page, failed)
+    ledger_offset = (ledger_page - 1) * LEDGER_PER_PAGE
+    lines = ledger_lines(employee.id, limit=LEDGER_PER_PAGE + 1, offset=ledger_offset)
+    entries, more_entries = _page_of(lines, LEDGER_PER_PAGE)
     sections = StaffSections(
         period_key=key,
         standing=employee_standing(employee.id, key),
         ratings=ratings,
+        ratings_page=ratings_page,
+        more_ratings=more_ratings,
         balance=balance,
         held=held,
         tier=tier_outlook(employee.id),
         fixed_tiers=fixed_tiers(employee.id),
-        entries=ledger_lines(employee.id, limit=LEDGER_ROWS),
+        entries=entries,
+        ledger_page=ledger_page,
+        more_entries=more_entries,
         rules=current_points_rules(),
         rewards=rewards,
         redemptions=redemptions_of(employee.id),

@@ -5,7 +5,7 @@ Every view finds its employee by the secret in the URL (staff.access) and answer
 an unknown or revoked link, or an inactive employee.
 """
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.actions import attempt
@@ -24,15 +24,26 @@ from staff.access import PAGE_LIMIT, employee_or_404
 from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
 from staff.sections import redeem_form, staff_sections
 
+MAX_PAGE = 1000
+
+
+def _page_number(name: str) -> int:
+    """A page number from the query string: 1 unless a whole number from 1 to 1000."""
+    number = request.args.get(name, 1, type=int)
+    return number if 1 <= number <= MAX_PAGE else 1
+
 
 def _render_page(employee: Employee, secret: str, failed=None, status: int = 200):
     """The private page; after a failed form, with that form and its messages."""
+    sections = staff_sections(
+        employee, failed, _page_number("ratings_page"), _page_number("ledger_page")
+    )
     return render_template(
         "staff/page.html",
         employee=employee,
         card=card_view(employee),
         secret=secret,
-        sections=staff_sections(employee, failed),
+        sections=sections,
     ), status
 
 

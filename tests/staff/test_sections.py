@@ -200,3 +200,43 @@ def test_page_links_the_certificate_of_a_published_award(client, employee, page)
     text = client.get(page).get_data(as_text=True)
 
     assert f"/stars/verify/{winner.verification_token}/certificate" in text
+
+
+def test_ratings_and_ledger_are_paged_newest_first(client, employee, page):
+    from datetime import timedelta
+
+    start = utcnow() - timedelta(days=1)
+    for n in range(8):
+        make_counted_rating(
+            employee, 5, comment=f"Visit number {n}", verified_at=start + timedelta(minutes=n)
+        )
+    db.session.commit()
+
+    first = client.get(page).get_data(as_text=True)
+    second = client.get(f"{page}?ratings_page=2").get_data(as_text=True)
+
+    assert "Visit number 7" in first and "Visit number 2" in first
+    assert "Visit number 1" not in first.split("Ledger")[0]
+    assert "Older ratings" in first and "Newer ratings" not in first
+    assert "Visit number 1" in second.split("My points")[0]
+    assert "Newer ratings" in second and "Older ratings" not in second
+    assert "ratings_page=3" not in second
+    assert client.get(f"{page}?ratings_page=-4").status_code == 200
+
+
+def test_a_failed_reply_to_an_older_rating_keeps_what_was_typed(client, employee, page):
+    from datetime import timedelta
+
+    start = utcnow() - timedelta(days=1)
+    oldest = make_counted_rating(employee, 2, comment="Oldest visit", verified_at=start)
+    for n in range(8):
+        make_counted_rating(employee, 5, verified_at=start + timedelta(minutes=n + 1))
+    db.session.commit()
+
+    answer = client.post(
+        f"{page}/ratings/{oldest.id}/reply", data={f"reply{oldest.id}-reply": "x" * 1001}
+    )
+
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "Oldest visit" in text and "x" * 1001 in text

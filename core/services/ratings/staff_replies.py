@@ -26,7 +26,7 @@ class DisputeNotAllowed(DomainError):
     """This rating was already disputed or decided."""
 
 
-def ratings_received(employee_id: int, limit: int = 50) -> list[Rating]:
+def ratings_received(employee_id: int, limit: int = 50, offset: int = 0) -> list[Rating]:
     """The employee's verified ratings, newest first, with their dimension stars."""
     return list(
         db.session.scalars(
@@ -35,6 +35,18 @@ def ratings_received(employee_id: int, limit: int = 50) -> list[Rating]:
             .where(Rating.employee_id == employee_id, Rating.status == RatingStatus.VERIFIED)
             .order_by(Rating.created_at.desc(), Rating.id.desc())
             .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def rating_received(employee_id: int, rating_id: int) -> Rating | None:
+    """One of the employee's verified ratings (the one a failed reply was for)."""
+    return db.session.scalar(
+        select(Rating).where(
+            Rating.id == rating_id,
+            Rating.employee_id == employee_id,
+            Rating.status == RatingStatus.VERIFIED,
         )
     )
 
