@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from core.extensions import babel
 from core.labels import label
 from core.localtime import local_time
+from scoring.scores import display_score
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -108,6 +109,8 @@ def init_app(app) -> None:
     app.add_template_filter(local_time)
     # {{ rating.status|label }}: the stored value's label (core.labels).
     app.add_template_filter(label)
+    # {{ rating.score|display_score }}: the one rounding of scores (pages and CSV alike).
+    app.add_template_filter(display_score)
     app.jinja_env.globals.update(
         language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
     )
