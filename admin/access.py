@@ -51,7 +51,7 @@ staff_required = roles_required(Role.ADMIN, Role.MANAGER)
 
 
 def home_endpoint(user: User) -> str:
-    """The first page of a user's work: Judging for a judge (who sees no branch), else the dashboard."""
+    """A user's first page: Judging for a judge (who sees no branch), else the dashboard."""
     return "admin.judging_list" if user.role is Role.JUDGE else "admin.dashboard"
 
 
