@@ -86,6 +86,10 @@ class EmployeeForm(FlaskForm):
         _l("Mobile numbers (one per line)"), validators=[Optional(), Length(max=600)]
     )
     remove_contacts = MultiCheckboxField(_l("Remove"), choices=[], validate_choice=False)
+    # Choices: the supported locales (core.i18n.locale_choices), set by the view.
+    locale = SelectField(
+        _l("Language of mail to the employee"), choices=[], validators=[Optional()]
+    )
 
 
 class EmployeeFilterForm(FilterForm):

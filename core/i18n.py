@@ -64,6 +64,13 @@ def set_language(code: str):
     return response
 
 
+def locale_choices() -> list[tuple[str, str]]:
+    """(code, name) of each supported locale, each named in its own language, for a select."""
+    return [
+        (code, LOCALE_NAMES.get(code, code)) for code in current_app.config["SUPPORTED_LOCALES"]
+    ]
+
+
 def current_locale_code() -> str:
     """The active locale as configured ("zh_CN"; Babel itself says "zh_Hans_CN")."""
     locale = get_locale()

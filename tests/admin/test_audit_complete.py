@@ -84,12 +84,14 @@ def _employee() -> dict:
             "emails": "li.lei@example.com",
             "phones": "13912345678",
             "remove_contacts": [contact.identity_hash],
+            "locale": "zh_CN",
         },
         "expect": {
             "branch_id": (old.id, new.id),
             "display_name": ("Old Name", "New Name"),
             "title": ("Clerk", "Advisor"),
             "staff_no": ("S-1", "S-2"),
+            "locale": (None, "zh_CN"),
             "contacts": (
                 ["email:o•••@example.com"],
                 ["email:l•••@example.com", "phone:+86 •••• 5678"],
