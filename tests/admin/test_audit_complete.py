@@ -247,6 +247,7 @@ NOT_EDITS = {
     "admin.employee_rotate_card": "a new card token: only the retired one is logged",
     "admin.employee_private_link": "a new private link secret, never logged",
     "admin.employee_send_link": "a new private link, emailed",
+    "admin.receipt_codes_print": "mints receipt codes (receipt_codes.mint, never the codes)",
     "admin.points_adjust": "appends a ledger entry (points.adjust)",
     "admin.points_redeem": "requests a redemption for an employee",
     "admin.redemption_approve": "a step of a redemption",
