@@ -31,7 +31,7 @@ from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices
 from core.services.people.cards import card_url
 from core.services.people.employee_identities import contact_choices
-from core.services.people.employee_profile import update_employee
+from core.services.people.employee_profile import employee_locale, update_employee
 from core.services.people.employees import (
     CONTACT_COLUMNS,
     CSV_COLUMNS,
@@ -149,6 +149,7 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
         button=EmptyForm(),
         photo_form=photo_form or PhotoForm(),
         link_form=link_form or SendLinkForm(),
+        mail_language=dict(locale_choices()).get(employee_locale(employee)),
     ), status
 
 

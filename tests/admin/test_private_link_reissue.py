@@ -11,6 +11,7 @@ from core.extensions import db
 from core.models import AuditEntry, Employee
 from core.services.people.employees import issue_private_link
 from tests.factories import make_employee
+from tests.portal.qr_images import decoded_svg, svgs_in
 
 
 def _shown_link(response) -> str:
@@ -34,6 +35,9 @@ def test_manager_reissues_a_lost_link_and_the_old_one_stops_working(
 
     new = urlsplit(_shown_link(response)).path
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    [qr] = svgs_in(response.get_data(as_text=True))
+    assert decoded_svg(qr) == _shown_link(response)
     assert manager_client.get(old).status_code == 404
     assert manager_client.get(new).status_code == 200
     entry = db.session.scalars(
@@ -121,3 +125,10 @@ def test_an_unknown_language_is_refused_and_the_typing_kept(manager_client, bran
     assert "Li Lei Renamed" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Employee, employee.id).locale is None
+
+
+def test_the_send_form_says_the_mails_language(manager_client, branch_a):
+    employee = make_employee(branch=branch_a, locale="zh_CN")
+    db.session.commit()
+    page = manager_client.get(f"/admin/employees/{employee.id}").get_data(as_text=True)
+    assert "written in the employee's language: 简体中文" in page
