@@ -21,6 +21,7 @@ from admin import (  # noqa: E402, F401
     judging,
     leaderboards,
     points,
+    receipt_codes,
     redemptions,
     rewards,
     rules,

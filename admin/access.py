@@ -19,6 +19,7 @@ __all__ = [
     "admin_required",
     "branch_filter",
     "get_visible_or_404",
+    "home_endpoint",
     "login_required",
     "require_branch",
     "roles_required",
@@ -47,6 +48,11 @@ def roles_required(*roles: Role):
 admin_required = roles_required(Role.ADMIN)
 # Admins and managers: the people who run branches, employees and feedback.
 staff_required = roles_required(Role.ADMIN, Role.MANAGER)
+
+
+def home_endpoint(user: User) -> str:
+    """A user's first page: Judging for a judge (who sees no branch), else the dashboard."""
+    return "admin.judging_list" if user.role is Role.JUDGE else "admin.dashboard"
 
 
 def visible_branch_ids(user: User | None = None) -> set[int] | None:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from admin import bp
+from admin.access import home_endpoint
 from admin.forms import LoginForm
 from admin.pages import form_page
 from core.actions import attempt
@@ -84,14 +85,18 @@ def no_store(response):
     return response
 
 
+def _landing(user) -> str:
+    """Where a signed-in user goes: the page asked for (?next=), else their home page."""
+    return safe_local_target(request.args.get("next"), url_for(home_endpoint(user)))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login():
     """The sign-in form; a success starts a new server-side session."""
-    target = safe_local_target(request.args.get("next"), url_for("admin.dashboard"))
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(_landing(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         signed_in = attempt(
@@ -106,7 +111,7 @@ def login():
             session[SESSION_SID] = start_session(signed_in.value, request.user_agent.string)
             session[SESSION_SEEN] = int(time.time())
             login_user(signed_in.value)
-            return redirect(target)
+            return redirect(_landing(signed_in.value))
     return form_page("admin/auth/login.html", form)
 
 

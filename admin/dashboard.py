@@ -1,11 +1,12 @@
 """The dashboard: this period's ratings and averages, top and bottom staff, tasks waiting,
 and what the running campaigns wait for."""
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from admin import bp
-from admin.access import login_required, visible_branch_ids
+from admin.access import home_endpoint, login_required, visible_branch_ids
 from admin.campaign_forms import SOURCE_LABELS
 from admin.charts import Bar, bar_chart_svg
 from core.labels import dimension_labels
@@ -41,7 +42,9 @@ def _charts(key: str, branch_ids: set[int] | None) -> tuple:
 @bp.get("/")
 @login_required
 def dashboard():
-    """The first page after signing in."""
+    """The first page after signing in; a judge, who sees no branch, is sent to Judging."""
+    if home_endpoint(current_user) != "admin.dashboard":
+        return redirect(url_for(home_endpoint(current_user)))
     key = current_period_key()
     branch_ids = visible_branch_ids()
     day_chart, dimension_chart, total, means = _charts(key, branch_ids)

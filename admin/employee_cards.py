@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from admin import bp
@@ -13,6 +14,7 @@ from admin.forms import PhotoForm, SendLinkForm
 from core.actions import attempt
 from core.extensions import db
 from core.models import Branch, Employee
+from core.services.people.cards import qr_svg
 from core.services.people.employee_profile import send_private_link, set_employee_photo
 from core.services.people.employees import issue_private_link, rotate_card_token
 from core.services.people.photos import photos_dir
@@ -82,7 +84,12 @@ def employee_private_link(employee_id: int):
     employee = get_visible_or_404(Employee, employee_id)
     link = issue_private_link(employee, current_user)
     # Shown in this response only: just its hash is stored, and it is never flashed.
-    return render_template("admin/employees/private_link.html", employee=employee, link=link)
+    return render_template(
+        "admin/employees/private_link.html",
+        employee=employee,
+        link=link,
+        qr=Markup(qr_svg(link)),  # noqa: S704 - generated SVG of our own URL
+    )
 
 
 @bp.post("/employees/<int:employee_id>/private-link/send")

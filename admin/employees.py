@@ -1,6 +1,6 @@
 """Employees: list, create, edit, deactivate, CSV import and export."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select
@@ -25,12 +25,13 @@ from admin.pages import form_page, paged
 from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
+from core.i18n import locale_choices
 from core.models import Branch, Employee
 from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices
 from core.services.people.cards import card_url
 from core.services.people.employee_identities import contact_choices
-from core.services.people.employee_profile import update_employee
+from core.services.people.employee_profile import employee_locale, update_employee
 from core.services.people.employees import (
     CONTACT_COLUMNS,
     CSV_COLUMNS,
@@ -96,12 +97,20 @@ def employee_export():
     )
 
 
+def _offer_locales(form: EmployeeForm) -> None:
+    """The employee's language choices; the site default until one is stored."""
+    form.locale.choices = locale_choices()
+    if not form.is_submitted() and not form.locale.data:
+        form.locale.data = current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 @bp.route("/employees/new", methods=["GET", "POST"])
 @staff_required
 def employee_new():
     """Add an employee to one of the user's branches; a card token comes with them."""
     form = EmployeeForm()
     form.branch_id.choices = to_choices(branch_choices(visible_branch_ids()))
+    _offer_locales(form)
     if form.validate_on_submit():
         added = attempt(
             lambda: add_employee(
@@ -112,6 +121,7 @@ def employee_new():
                 actor=current_user,
                 emails=form.emails.data or "",
                 phones=form.phones.data or "",
+                locale=form.locale.data,
             ),
             lambda employee: _("Employee %(name)s added.", name=employee.display_name),
             form=form,
@@ -139,6 +149,7 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
         button=EmptyForm(),
         photo_form=photo_form or PhotoForm(),
         link_form=link_form or SendLinkForm(),
+        mail_language=dict(locale_choices()).get(employee_locale(employee)),
     ), status
 
 
@@ -150,6 +161,7 @@ def employee_edit(employee_id: int):
     form = EmployeeForm(obj=employee, emails=None, phones=None)
     form.branch_id.choices = to_choices(branch_choices(visible_branch_ids(), True))
     form.remove_contacts.choices = to_choices(contact_choices(employee))
+    _offer_locales(form)
     if form.validate_on_submit() and attempt(
         lambda: update_employee(
             employee,
@@ -161,6 +173,7 @@ def employee_edit(employee_id: int):
             emails=form.emails.data or "",
             phones=form.phones.data or "",
             remove=form.remove_contacts.data or (),
+            locale=form.locale.data,
         ),
         _("Employee saved."),
         form=form,

@@ -7,18 +7,27 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from core.forms import MultiCheckboxField, NameSelectField, to_choices
 from core.labels import choices
 from core.models import FollowUpState, Role, SurpriseStatus
 from core.services.people.users import MIN_PASSWORD_LENGTH
+from core.services.ratings.receipt_codes import MAX_BATCH
 from core.text import clean_name
 from scoring.periods import period_bounds
 
@@ -86,6 +95,10 @@ class EmployeeForm(FlaskForm):
         _l("Mobile numbers (one per line)"), validators=[Optional(), Length(max=600)]
     )
     remove_contacts = MultiCheckboxField(_l("Remove"), choices=[], validate_choice=False)
+    # Choices: the supported locales (core.i18n.locale_choices), set by the view.
+    locale = SelectField(
+        _l("Language of mail to the employee"), choices=[], validators=[Optional()]
+    )
 
 
 class EmployeeFilterForm(FilterForm):
@@ -107,6 +120,19 @@ class SendLinkForm(FlaskForm):
     email = EmailField(
         _l("Send to this email address"), validators=[InputRequired(), Email(), Length(max=254)]
     )
+
+
+class ReceiptBatchForm(FlaskForm):
+    """A batch of receipt codes to print; choices (the user's branches, their active
+    employees) are set by the view."""
+
+    branch_id = NameSelectField(_l("Branch"), coerce=int, choices=[])
+    employee_id = NameSelectField(_l("Serving employee"), coerce=int, choices=[], default=0)
+    staff_no = StringField(_l("Or their staff number"), validators=[Optional(), Length(max=40)])
+    count = IntegerField(
+        _l("Number of codes"), validators=[InputRequired(), NumberRange(1, MAX_BATCH)], default=30
+    )
+    days = IntegerField(_l("Days valid"), validators=[Optional(), NumberRange(1, 3650)])
 
 
 class ReasonForm(FlaskForm):

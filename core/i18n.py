@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from core.extensions import babel
 from core.labels import label
 from core.localtime import local_time
+from scoring.scores import display_score
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -63,6 +64,13 @@ def set_language(code: str):
     return response
 
 
+def locale_choices() -> list[tuple[str, str]]:
+    """(code, name) of each supported locale, each named in its own language, for a select."""
+    return [
+        (code, LOCALE_NAMES.get(code, code)) for code in current_app.config["SUPPORTED_LOCALES"]
+    ]
+
+
 def current_locale_code() -> str:
     """The active locale as configured ("zh_CN"; Babel itself says "zh_Hans_CN")."""
     locale = get_locale()
@@ -108,6 +116,8 @@ def init_app(app) -> None:
     app.add_template_filter(local_time)
     # {{ rating.status|label }}: the stored value's label (core.labels).
     app.add_template_filter(label)
+    # {{ rating.score|display_score }}: the one rounding of scores (pages and CSV alike).
+    app.add_template_filter(display_score)
     app.jinja_env.globals.update(
         language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
     )

@@ -29,3 +29,14 @@ def local_time(moment: datetime | None, fmt: str = DEFAULT_FORMAT) -> str:
     if moment is None:
         return ""
     return moment.astimezone(site_zone()).strftime(fmt)
+
+
+def local_isoformat(moment: datetime | None) -> str:
+    """A stored time as ISO 8601 in the site's zone, with its UTC offset ('' for None).
+
+    For files leaving the site (CSV): the offset makes every value unambiguous on its
+    own, even in the repeated hour when daylight saving time ends.
+    """
+    if moment is None:
+        return ""
+    return moment.astimezone(site_zone()).isoformat(timespec="seconds")

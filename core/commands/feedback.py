@@ -4,18 +4,19 @@ import csv
 from pathlib import Path
 
 import click
-from flask import render_template
 from flask.cli import AppGroup
-from markupsafe import Markup
 
 from core.commands.ops import purge_contacts_and_report
 from core.extensions import db
 from core.models import Branch
 from core.services import DomainError
-from core.services.people.cards import card_qr_svg
-from core.services.ratings.receipt_codes import MAX_BATCH, mint_receipt_codes
+from core.services.ratings.receipt_codes import MAX_BATCH
+from core.services.ratings.receipt_sheets import (
+    chosen_employee,
+    mint_receipt_sheet,
+    render_receipt_sheet,
+)
 from core.services.ratings.submission import expire_pending
-from core.services.ratings.till_codes import receipt_url, serving_employee, till_url
 
 receipt_codes = AppGroup("receipt-codes", help="Single-use receipt codes for verification.")
 
@@ -30,35 +31,21 @@ receipt_codes = AppGroup("receipt-codes", help="Single-use receipt codes for ver
 @click.option("--days", type=click.IntRange(1, 3650), default=None, help="Days until expiry.")
 def generate(count, branch_id, staff_no, csv_path, sheet_path, days) -> None:
     """Create COUNT receipt codes and write them to a CSV file (and a printable sheet)."""
-    branch = db.session.get(Branch, branch_id) if branch_id is not None else None
-    if branch_id is not None and branch is None:
+    if branch_id is not None and db.session.get(Branch, branch_id) is None:
         raise click.BadParameter(f"no branch with id {branch_id}", param_hint="--branch")
     try:
-        employee = serving_employee(branch_id, staff_no) if staff_no else None
+        employee = chosen_employee(branch_id, staff_no=staff_no or "")
     except DomainError as error:
         raise click.BadParameter(str(error), param_hint="--staff-no") from error
-    codes, expires_at = mint_receipt_codes(count, branch_id, days, employee=employee)
-    links = [till_url(employee, code) if employee else receipt_url(code) for code in codes]
+    sheet = mint_receipt_sheet(count, branch_id, employee, days)
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["code", "branch_id", "expires_at", "url"])
-        for code, url in zip(codes, links, strict=True):
-            writer.writerow([code, branch_id or "", expires_at.isoformat(), url])
+        for row in sheet.codes:
+            writer.writerow([row.code, branch_id or "", sheet.expires_at.isoformat(), row.url])
     if sheet_path:
-        _write_sheet(sheet_path, codes, links, branch, expires_at)
+        Path(sheet_path).write_text(render_receipt_sheet(sheet), encoding="utf-8")
     click.echo(f"{count} receipt codes written to {csv_path}.")
-
-
-def _write_sheet(path, codes, links, branch, expires_at) -> None:
-    """The printable sheet: each code with the QR code of its one-time link."""
-    qrs = [Markup(card_qr_svg(url)) for url in links]  # noqa: S704 - generated SVG of our URL
-    html = render_template(
-        "portal/receipt_sheet.html",
-        codes=list(zip(codes, qrs, strict=True)),
-        branch=branch,
-        expires_at=expires_at,
-    )
-    Path(path).write_text(html, encoding="utf-8")
 
 
 @click.command("expire-pending")

@@ -51,6 +51,8 @@ class Employee(db.Model):
     page_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Set by an admin; bars the employee from award selection until cleared.
     disciplinary_flag: Mapped[bool] = mapped_column(default=False)
+    # The language of mail to the employee (one of SUPPORTED_LOCALES); None: the site default.
+    locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     branch: Mapped[Branch] = relationship(back_populates="employees")

@@ -4,7 +4,10 @@ Every file goes through core.services.csv_safe: UTF-8 with a BOM (Excel then rea
 Chinese correctly) and every text cell that a spreadsheet would run as a formula
 (starting with = + - @ tab or CR) neutralised by a leading apostrophe. Stored values
 (statuses, kinds, dimensions) are written as their labels (core.labels) in the language
-of the request, as the pages show them.
+of the request, as the pages show them. Times are ISO 8601 in the site's TIME_ZONE with
+their UTC offset (core.localtime.local_isoformat): the local clock an admin knows, yet
+exact for a program and across a daylight-saving change. Scores are rounded by the one
+rule the pages use (scoring.scores.display_score).
 """
 
 from collections.abc import Iterable, Sequence
@@ -14,12 +17,15 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.labels import dimension_labels, label
+from core.localtime import local_isoformat
 from core.models import AwardSnapshot, Employee, PointsEntry, Rating, RatingStatus
 from core.services.csv_safe import safe_csv
+from scoring.scores import display_score
 
 RATING_HEADER = (
     "rating_id",
     "created_at",
+    "verified_at",
     "period",
     "branch",
     "employee",
@@ -66,6 +72,11 @@ def write_safe_csv(rows: Iterable[Sequence], header: Sequence[str]) -> bytes:
     return safe_csv(header, rows)
 
 
+def _score(score: float | None) -> str:
+    """A score as the pages show it; an empty cell, not a dash, for none."""
+    return "" if score is None else display_score(score)
+
+
 def _in_branches(column, branch_ids: set[int] | None) -> list:
     return [] if branch_ids is None else [column.in_(sorted(branch_ids) or [0])]
 
@@ -89,14 +100,15 @@ def ratings_csv(branch_ids: set[int] | None, period_key: str | None = None) -> b
     rows = (
         (
             r.id,
-            r.created_at.isoformat(),
+            local_isoformat(r.created_at),
+            local_isoformat(r.verified_at),
             r.period_key,
             r.branch.name,
             r.employee.display_name,
             r.employee.staff_no,
             label(r.status),
             r.overall,
-            r.score,
+            _score(r.score),
             "; ".join(
                 f"{dimensions.get(s.dimension, s.dimension)}: {s.stars}"
                 for s in sorted(r.stars, key=lambda s: s.dimension)
@@ -127,7 +139,7 @@ def ledger_csv(branch_ids: set[int] | None) -> bytes:
     rows = (
         (
             e.id,
-            e.created_at.isoformat(),
+            local_isoformat(e.created_at),
             e.employee.branch.name,
             e.employee.display_name,
             e.employee.staff_no,
@@ -158,7 +170,7 @@ def results_csv(snapshot: AwardSnapshot) -> bytes:
                     c["rank"],
                     c["name"],
                     c["branch"],
-                    c["score"],
+                    _score(c["score"]),
                     c["count"],
                     c["surprises"],
                     c["eligible"],
@@ -175,7 +187,7 @@ def results_csv(snapshot: AwardSnapshot) -> bytes:
                         "",
                         w["name"],
                         w["branch"],
-                        w["score"],
+                        _score(w["score"]),
                         w["count"],
                         w["surprises"],
                         "",

@@ -1,12 +1,13 @@
 """Access rules: sign-in everywhere, roles, and no manager reaching another branch by id."""
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from admin.access import visible_branch_ids
 from core import create_app
 from core.extensions import db
-from core.models import Role
+from core.models import ReceiptCode, Role
 from tests.admin.conftest import NOT_BRANCH_SCOPED, ROUTE_EXAMPLES, make_followup
 from tests.conftest import BASE_CONFIG
 from tests.factories import make_branch, make_employee, make_user
@@ -100,12 +101,14 @@ def test_state_changing_posts_need_a_csrf_token(csrf_admin):
         (f"/admin/employees/{employee.id}/active", {}),
         (f"/admin/employees/{employee.id}/card/rotate", {}),
         (f"/admin/followups/{task.id}", {"state": "resolved", "note": "x"}),
+        ("/admin/receipt-codes", {"branch_id": branch.id, "employee_id": 0, "count": 2}),
     ]
     for url, data in posts:
         assert csrf_admin.post(url, data=data).status_code == 400, url
     db.session.expire_all()
     assert branch.active and employee.active and manager.active
     assert task.state.value == "open"
+    assert db.session.scalar(select(func.count(ReceiptCode.id))) == 0
 
 
 def test_admin_forms_carry_a_csrf_token(csrf_admin):
@@ -120,6 +123,7 @@ def test_admin_forms_carry_a_csrf_token(csrf_admin):
         f"/admin/followups/{task.id}",
         "/admin/employees/new",
         "/admin/employees/import",
+        "/admin/receipt-codes",
     ]
     for url in pages:
         page = csrf_admin.get(url).get_data(as_text=True)

@@ -84,12 +84,14 @@ def _employee() -> dict:
             "emails": "li.lei@example.com",
             "phones": "13912345678",
             "remove_contacts": [contact.identity_hash],
+            "locale": "zh_CN",
         },
         "expect": {
             "branch_id": (old.id, new.id),
             "display_name": ("Old Name", "New Name"),
             "title": ("Clerk", "Advisor"),
             "staff_no": ("S-1", "S-2"),
+            "locale": (None, "zh_CN"),
             "contacts": (
                 ["email:o•••@example.com"],
                 ["email:l•••@example.com", "phone:+86 •••• 5678"],
@@ -256,6 +258,7 @@ NOT_EDITS = {
     "admin.employee_rotate_card": "a new card token: only the retired one is logged",
     "admin.employee_private_link": "a new private link secret, never logged",
     "admin.employee_send_link": "a new private link, emailed",
+    "admin.receipt_codes_print": "mints receipt codes (receipt_codes.mint, never the codes)",
     "admin.points_adjust": "appends a ledger entry (points.adjust)",
     "admin.points_redeem": "requests a redemption for an employee",
     "admin.redemption_approve": "a step of a redemption",

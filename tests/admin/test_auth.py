@@ -34,6 +34,30 @@ def test_login_with_right_password_goes_to_dashboard(client, app):
     assert db.session.scalar(select(func.count(UserSession.id))) == 1
 
 
+def test_judge_lands_on_judging_after_signing_in(client, app):
+    judge = make_user(Role.JUDGE)
+    db.session.commit()
+    response = _login(client, judge.email)
+    assert response.headers["Location"] == "/admin/judging"
+    assert client.get("/admin/judging").status_code == 200
+
+
+def test_judge_opening_the_dashboard_is_sent_to_judging(client, app):
+    judge = make_user(Role.JUDGE)
+    db.session.commit()
+    _login(client, judge.email)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/judging"
+
+
+def test_judge_signing_in_with_next_goes_there(client, app):
+    judge = make_user(Role.JUDGE)
+    db.session.commit()
+    response = _login(client, judge.email, next_url="/admin/judging")
+    assert response.headers["Location"] == "/admin/judging"
+
+
 def test_password_is_stored_hashed_with_scrypt_by_default(make_app):
     assert load_config("/tmp")["PASSWORD_HASH_METHOD"] == "scrypt"
     app = make_app(PASSWORD_HASH_METHOD="scrypt")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 
@@ -133,3 +134,74 @@ def test_export_page_lists_the_downloads(admin_client):
 
     assert response.status_code == 200
     assert "November" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def berlin(make_app):
+    """An app whose site zone has daylight saving time (UTC+1 in winter, UTC+2 in summer)."""
+    app = make_app(TIME_ZONE="Europe/Berlin")
+    with app.app_context():
+        yield app
+
+
+def test_csv_times_are_in_the_site_zone_with_the_offset_of_their_day(berlin):
+    employee = make_employee()
+    moments = [
+        datetime(2026, 1, 15, 12, 0, tzinfo=UTC),
+        datetime(2026, 7, 15, 12, 0, tzinfo=UTC),
+        # The hour clocks repeat when summer time ends: 02:30 twice, told apart by the offset.
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+    ]
+    for moment in moments:
+        make_counted_rating(employee, 5, created_at=moment)
+
+    rows = _rows(ratings_csv(None))
+
+    assert rows[0][1:3] == ["created_at", "verified_at"]
+    assert [row[1] for row in rows[1:]] == [
+        "2026-01-15T13:00:00+01:00",
+        "2026-07-15T14:00:00+02:00",
+        "2026-10-25T02:30:00+02:00",
+        "2026-10-25T02:30:00+01:00",
+    ]
+    assert [row[2] for row in rows[1:]] == [row[1] for row in rows[1:]]
+    assert [datetime.fromisoformat(row[1]) for row in rows[1:]] == moments
+
+
+def test_ledger_csv_times_are_in_the_site_zone(berlin):
+    give_points(make_employee(), 3)
+    entry_time = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)
+    from core.models import PointsEntry
+
+    db.session.execute(db.update(PointsEntry).values(created_at=entry_time))
+
+    rows = _rows(ledger_csv(None))
+
+    assert rows[1][1] == "2026-07-02T00:15:00+02:00"
+
+
+def test_csv_score_is_rounded_as_the_feedback_page_shows_it(admin_client):
+    # 4.725 is stored as 4.72499999...: "%.2f" would print 4.72, the pages' rule 4.73.
+    rating = make_counted_rating(make_employee(), 5, {"attitude": 5})
+    rating.score = 4.725
+    db.session.commit()
+
+    page = admin_client.get("/admin/feedback").get_data(as_text=True)
+    rows = _rows(ratings_csv(None))
+
+    assert "score 4.73" in page
+    assert rows[0][9] == "score" and rows[1][9] == "4.73"
+
+
+def test_results_csv_score_is_rounded_as_the_award_page_shows_it(app):
+    from types import SimpleNamespace
+
+    candidate = {"employee_id": 1, "rank": 1, "name": "A", "branch": "B", "score": 4.725}
+    candidate |= {"count": 9, "surprises": 0, "eligible": True}
+    category = {"name": "Star", "winners": [], "candidates": [candidate]}
+    snapshot = SimpleNamespace(results={"period": {"name": "May"}, "categories": [category]})
+
+    rows = _rows(results_csv(snapshot))
+
+    assert rows[0][5] == "score" and rows[1][5] == "4.73"

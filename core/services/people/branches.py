@@ -74,7 +74,7 @@ def branch_choices(branch_ids: set[int] | None, include_inactive: bool = False) 
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
-def employee_choices(branch_ids: set[int] | None) -> list:
+def employee_choices(branch_ids: set[int] | None, active_only: bool = False) -> list:
     """(id, "name · branch") pairs of the employees in the given branches (None: all)."""
     query = (
         select(Employee.id, Employee.display_name, Branch.name.label("branch"))
@@ -83,4 +83,6 @@ def employee_choices(branch_ids: set[int] | None) -> list:
     )
     if branch_ids is not None:
         query = query.where(Employee.branch_id.in_(sorted(branch_ids)))
+    if active_only:
+        query = query.where(Employee.active.is_(True))
     return [(row.id, f"{row.display_name} · {row.branch}") for row in db.session.execute(query)]

@@ -172,11 +172,20 @@ def _svg_path(matrix) -> str:
 
 @lru_cache(maxsize=QR_CACHE_SIZE)
 def card_qr_svg(url: str) -> str:
-    """The QR code as a standalone SVG (one path, no style attributes); cached by URL.
+    """The QR code of a card as a standalone SVG; cached by URL.
 
     A rotated token changes the URL, so the cache never needs invalidating.
     """
-    matrix = card_qr_matrix(url)
+    return _matrix_svg(card_qr_matrix(url))
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of a one-time link as SVG, not cached: the link must not outlive its page."""
+    return _matrix_svg(tuple(tuple(row) for row in _make_qr(url).get_matrix()))
+
+
+def _matrix_svg(matrix) -> str:
+    """A standalone SVG of QR modules: one path, no style attributes."""
     size = len(matrix)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 {size} {size}" '

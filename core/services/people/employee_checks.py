@@ -1,5 +1,6 @@
 """Shared employee rules: field checks, duplicate detection and the errors they raise."""
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -74,6 +75,13 @@ def duplicate_message(existing: Employee) -> str:
         branch=existing.branch.name,
         name=existing.display_name,
     )
+
+
+def checked_locale(locale: str | None) -> str | None:
+    """The language chosen for mail to the employee: one of SUPPORTED_LOCALES, or None."""
+    if locale and locale not in current_app.config["SUPPORTED_LOCALES"]:
+        raise InvalidEmployee(_("Choose one of the languages offered."))
+    return locale or None
 
 
 def checked_employee_fields(

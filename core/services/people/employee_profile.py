@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.database import begin_write, write_locked
@@ -9,7 +11,11 @@ from core.extensions import db
 from core.models import Employee, User
 from core.services.audit import record_change
 from core.services.messaging.mail import send_mail
-from core.services.people.employee_checks import checked_employee_fields, flush_refusing_duplicates
+from core.services.people.employee_checks import (
+    checked_employee_fields,
+    checked_locale,
+    flush_refusing_duplicates,
+)
 from core.services.people.employee_identities import (
     apply_contacts,
     contact_hints,
@@ -30,13 +36,15 @@ def update_employee(
     emails: str = "",
     phones: str = "",
     remove: Iterable[str] = (),
+    locale: str | None = None,
 ) -> Employee:
-    """Change an employee's branch, name, title or staff number, and add or remove contacts.
+    """Change an employee's branch, name, title, staff number or language; add or remove contacts.
 
-    `emails`, `phones`: contacts to add, one per line; `remove`: hashes of contacts to drop.
-    Commits.
+    `emails`, `phones`: contacts to add, one per line; `remove`: hashes of contacts to drop;
+    `locale`: the language of mail to them (None leaves it as it is). Commits.
     """
     contacts = parse_contacts(emails, phones, remove)
+    locale = checked_locale(locale)
     employee = write_locked(Employee, employee.id)
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, display_name, title, staff_no, editing=employee
@@ -46,6 +54,8 @@ def update_employee(
     apply_contacts(employee, contacts)
     employee.branch_id = branch.id
     employee.display_name, employee.title, employee.staff_no = display_name, title, staff_no or None
+    if locale:
+        employee.locale = locale
     after = {"contacts": contact_hints(employee)}
     record_change("employee.update", employee, user=actor, before=before, after=after)
     flush_refusing_duplicates()
@@ -65,15 +75,25 @@ def set_employee_photo(employee: Employee, data: bytes, actor: User) -> None:
     delete_photo(old)
 
 
+def employee_locale(employee: Employee) -> str:
+    """The language of mail to the employee: theirs, else the site default."""
+    return employee.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def send_private_link(employee: Employee, email: str, actor: User) -> str:
-    """Issue a new private link (the old one stops working) and email it; MailNotSent if not."""
+    """Issue a new private link (the old one stops working) and email it; MailNotSent if not.
+
+    The mail is written in the employee's language, not in that of the person sending it.
+    """
     link = issue_private_link(employee, actor)
-    body = _(
-        "Hello %(name)s,\n\nThis is your private Service Star page: your QR card, the "
-        "feedback you received, your points and rewards. Keep the link to yourself.\n\n"
-        "%(link)s\n",
-        name=employee.display_name,
-        link=link,
-    )
-    send_mail(email, _("Your Service Star page"), body)
+    with force_locale(employee_locale(employee)):
+        subject = _("Your Service Star page")
+        body = _(
+            "Hello %(name)s,\n\nThis is your private Service Star page: your QR card, the "
+            "feedback you received, your points and rewards. Keep the link to yourself.\n\n"
+            "%(link)s\n",
+            name=employee.display_name,
+            link=link,
+        )
+    send_mail(email, subject, body)
     return link

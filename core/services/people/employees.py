@@ -17,6 +17,7 @@ from core.services.people.employee_checks import (  # noqa: F401  (re-exported)
     branch_named,
     check_employee_fields,
     checked_employee_fields,
+    checked_locale,
     clean,
     duplicate_message,
     find_existing_employee,
@@ -52,12 +53,15 @@ def add_employee(
     actor: User | None = None,
     emails: str = "",
     phones: str = "",
+    locale: str | None = None,
 ) -> Employee:
     """Add an employee with a fresh card token and their own contacts, refusing duplicates.
 
-    `emails` and `phones`: the employee's work emails and mobiles, one per line (or ";").
+    `emails` and `phones`: the employee's work emails and mobiles, one per line (or ";");
+    `locale`: the language of mail to them (None: the site default).
     """
     contacts = parse_contacts(emails, phones)
+    locale = checked_locale(locale)
     begin_write()
     branch, display_name, title, staff_no = checked_employee_fields(
         branch_id, clean_name(display_name), clean_name(title), staff_no
@@ -69,6 +73,7 @@ def add_employee(
         title=title,
         staff_no=staff_no or None,
         card_token=card_token(),
+        locale=locale,
     )
     apply_contacts(employee, contacts)
     db.session.add(employee)

@@ -19,8 +19,9 @@ from sqlalchemy import or_, select, update
 
 from core.database import begin_write
 from core.extensions import db
-from core.models import Branch, Employee, Rating, ReceiptCode, utcnow
+from core.models import Branch, Employee, Rating, ReceiptCode, User, utcnow
 from core.services import DomainError
+from core.services.audit import record_audit
 from core.services.ratings.identity import identity_hash
 from core.services.ratings.submission import (
     complete_verification,
@@ -97,9 +98,15 @@ def mint_receipt_codes(
     branch_id: int | None = None,
     valid_days: int | None = None,
     employee: Employee | None = None,
+    audited: bool = False,
+    actor: User | None = None,
 ) -> tuple[list[str], datetime]:
     """Create `count` codes, optionally bound to a branch and to the employee who served;
-    commits. Returns them grouped, and when they expire."""
+    commits. Returns them grouped, and when they expire.
+
+    `audited`: a person asked for a batch (admin page, CLI), so the audit log gets the
+    count, branch and employee, never the codes; a till's API calls are not audited.
+    """
     if not 1 <= count <= MAX_BATCH:
         raise InvalidBatch(_("Ask for between 1 and %(max)d codes.", max=MAX_BATCH))
     days = valid_days or current_app.config["RECEIPT_CODE_DAYS"]
@@ -115,6 +122,9 @@ def mint_receipt_codes(
         )
         for code in codes
     )  # fmt: skip
+    if audited:
+        after = {"count": count, "employee_id": employee_id, "expires_at": expires_at}
+        record_audit("receipt_codes.mint", "branch", branch_id, after=after, user=actor)
     db.session.commit()
     return [format_code(code) for code in codes], expires_at
 
