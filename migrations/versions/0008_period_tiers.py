@@ -1,7 +1,7 @@
 """period tiers: each employee's score tier and extra points, fixed at period end
 
 Revision ID: 0008_period_tiers
-Revises: 0005_customer_trip
+Revises: 0007_employee_locale
 Create Date: 2026-12-03 08:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import core.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0008_period_tiers'
-down_revision = '0005_customer_trip'
+down_revision = '0007_employee_locale'
 branch_labels = None
 depends_on = None
 
