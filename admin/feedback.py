@@ -11,9 +11,11 @@ from admin.pages import form_page, paged
 from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
+from core.i18n import current_locale_code
 from core.labels import dimension_labels
 from core.models import Employee, Rating, RatingStatus
 from core.services.people.branches import branch_choices, employee_choices
+from core.services.points.rules import current_points_rules
 from core.services.ratings.moderation import (
     InboxFilter,
     confirm_surprise,
@@ -98,7 +100,13 @@ def feedback_hide(rating_id: int):
 @staff_required
 def surprise_list():
     """Open surprise-service claims of the user's branches."""
-    return _queue_page("admin/feedback/surprises.html", open_surprise_claims(visible_branch_ids()))
+    rules = current_points_rules()
+    return _queue_page(
+        "admin/feedback/surprises.html",
+        open_surprise_claims(visible_branch_ids()),
+        rules=rules,
+        standard=rules.standard_text(current_locale_code()),
+    )
 
 
 @bp.post("/feedback/<int:rating_id>/surprise/<any(confirm, reject):decision>")
@@ -159,13 +167,14 @@ def _hide(rating_id: int, hide, back: str):
     return redirect(back)
 
 
-def _queue_page(template: str, query):
+def _queue_page(template: str, query, **context):
     """Ratings waiting for a decision (the first QUEUE_ROWS), with the decision buttons."""
     return render_template(
         template,
         ratings=list(db.session.scalars(query.limit(QUEUE_ROWS))),
         button=EmptyForm(),
         dims=dimension_labels(),
+        **context,
     )
 
 

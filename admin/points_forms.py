@@ -17,6 +17,7 @@ from core.labels import choices
 from core.models import RewardKind
 
 POINTS_LIMIT = 1_000_000
+STANDARD_MAX = 4000  # scoring.points.STANDARD_MAX
 
 
 class AdjustPointsForm(FlaskForm):
@@ -80,6 +81,17 @@ class RulesForm(FlaskForm):
     tier3_bonus = _points_field(_l("Tier 3 period-end bonus"))
     tier4_bonus = _points_field(_l("Tier 4 period-end bonus"))
 
+    surprise_cap = IntegerField(
+        _l("Surprise bonuses per employee and period (empty: no cap)"),
+        validators=[Optional(), NumberRange(1, 100)],
+    )
+    standard_en = TextAreaField(
+        _l("Surprise-service standard, in English"), validators=[Length(max=STANDARD_MAX)]
+    )
+    standard_zh_CN = TextAreaField(
+        _l("Surprise-service standard, in Chinese"), validators=[Length(max=STANDARD_MAX)]
+    )
+
     @property
     def per_star(self) -> list[int]:
         return [self.star1.data, self.star2.data, self.star3.data, self.star4.data, self.star5.data]
@@ -96,11 +108,20 @@ class RulesForm(FlaskForm):
             for n in range(1, TIER_COUNT + 1)
         ]
 
+    @property
+    def surprise_standard(self) -> dict[str, str]:
+        texts = {"en": self.standard_en.data, "zh_CN": self.standard_zh_CN.data}
+        return {locale: text.strip() for locale, text in texts.items() if (text or "").strip()}
+
     @classmethod
     def data_of(cls, rules) -> dict:
         """Form data showing these points rules."""
         data = {f"star{n}": points for n, points in enumerate(rules.per_star, start=1)}
         data["surprise_bonus"] = rules.surprise_bonus
+        data["surprise_cap"] = rules.surprise_cap
+        standard = dict(rules.surprise_standard)
+        data["standard_en"] = standard.get("en", "")
+        data["standard_zh_CN"] = standard.get("zh_CN", "")
         for n, tier in enumerate(rules.tiers[:TIER_COUNT], start=1):
             data.update({f"tier{n}_multiplier": tier.multiplier, f"tier{n}_bonus": tier.bonus})
             if n > 1:

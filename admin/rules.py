@@ -9,9 +9,11 @@ from admin.access import admin_required, staff_required
 from admin.pages import form_page
 from admin.points_forms import ClosePeriodForm, RulesForm
 from core.actions import attempt
+from core.i18n import current_locale_code
 from core.services.periods import current_period_key
 from core.services.points.rules import (
     current_points_rules,
+    current_rule_set,
     current_weights,
     save_points_rules,
     score_settings,
@@ -34,12 +36,15 @@ def _close_form() -> ClosePeriodForm:
 
 def _page(form: RulesForm, close: ClosePeriodForm | None = None):
     """The rules page: points per star, tiers, score settings, the forms."""
+    rules, rule_set = current_points_rules(), current_rule_set()
     return form_page(
         "admin/rules/show.html",
         form,
         failed=bool(close and close.errors),
         close=close or _close_form(),
-        rules=current_points_rules(),
+        rules=rules,
+        standard=rules.standard_text(current_locale_code()),
+        since=rule_set.created_at if rule_set is not None else None,
         weights=current_weights(),
         settings=score_settings(),
     )
@@ -79,6 +84,8 @@ def rules_save():
         "per_star": form.per_star,
         "surprise_bonus": form.surprise_bonus.data,
         "tiers": form.tiers,
+        "surprise_cap": form.surprise_cap.data,
+        "surprise_standard": form.surprise_standard,
     }
     if not attempt(
         lambda: save_points_rules(rules, current_user),

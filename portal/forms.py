@@ -149,6 +149,11 @@ class RatingForm(CustomerForm):
         if field.data:
             raise ValidationError(_("We could not accept this form."))
 
+    def validate_surprise_text(self, field):
+        # A claim is judged against the written standard: it needs the customer's words.
+        if self.surprise.data and not (field.data or "").strip():
+            raise ValidationError(_("Tell us what they did beyond the usual service."))
+
     def dimension_fields(self):
         """The configured dimension fields, in order."""
         return [self[f"dim_{key}"] for key, _label in current_app.config["RATING_DIMENSIONS"]]

@@ -8,6 +8,7 @@ and the branch's campaigns.
 from dataclasses import dataclass
 
 from core.forms import RedeemForm
+from core.i18n import current_locale_code
 from core.labels import dimension_labels
 from core.models import AwardWinner, Campaign, Employee, PeriodTier, Rating, Redemption, Reward
 from core.services.awards.winners import awards_of
@@ -46,6 +47,7 @@ class StaffSections:
     ledger_page: int
     more_entries: bool
     rules: PointsRules
+    surprise_standard: str  # in the reader's language
     rewards: list[Reward]
     redemptions: list[Redemption]
     awards: list[AwardWinner]
@@ -95,6 +97,7 @@ def staff_sections(
     the ledger are paged, newest (this period) first.
     """
     key = current_period_key()
+    rules = current_points_rules()
     balance = balance_of(employee.id)
     held = held_points([employee.id]).get(employee.id, 0)
     rewards = catalogue(active_only=True)
@@ -115,7 +118,8 @@ def staff_sections(
         entries=entries,
         ledger_page=ledger_page,
         more_entries=more_entries,
-        rules=current_points_rules(),
+        rules=rules,
+        surprise_standard=rules.standard_text(current_locale_code()),
         rewards=rewards,
         redemptions=redemptions_of(employee.id),
         awards=awards_of(employee.id),

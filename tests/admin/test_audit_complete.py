@@ -139,11 +139,23 @@ def _rules() -> dict:
             tier_fields[f"tier{n}_min"] = str(tier["min_score"])
     return {
         "url": {},
-        "data": {**stars, **tier_fields, "surprise_bonus": str(old["surprise_bonus"] + 1)},
+        "data": {
+            **stars,
+            **tier_fields,
+            "surprise_bonus": str(old["surprise_bonus"] + 1),
+            "surprise_cap": "7",
+            "standard_en": "Beyond the usual, unasked.",
+            "standard_zh_CN": "超出常规的主动服务。",
+        },
         "expect": {
             "per_star": (old["per_star"], per_star),
             "surprise_bonus": (old["surprise_bonus"], old["surprise_bonus"] + 1),
             "tiers": (old["tiers"], tiers),
+            "surprise_cap": (old["surprise_cap"], 7),
+            "surprise_standard": (
+                {},
+                {"en": "Beyond the usual, unasked.", "zh_CN": "超出常规的主动服务。"},
+            ),
         },
     }
 

@@ -126,3 +126,15 @@ def test_the_chinese_catalogue_addresses_the_customer_as_nin():
     ]
     assert msgstrs
     assert [line for line in msgstrs if "你" in line] == []
+
+
+def test_a_surprise_claim_needs_the_customers_description(client, employee):
+    sent = {"overall": "5", "surprise": "y", "surprise_text": "  ", "comment": "Lovely."}
+    answer = client.post(f"/C/{employee.card_token}", data=sent)
+
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Tell us what they did beyond the usual service." in page
+    assert 'class="reveal shown"' in page, "the description box stays open"
+    assert "Lovely." in page
+    assert re.search(r'<input[^>]*id="overall-5"[^>]*checked', page), "the stars stay chosen"

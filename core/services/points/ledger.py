@@ -18,7 +18,7 @@ core.database.begin_write(). Rules:
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
@@ -238,10 +238,41 @@ def _claimed_surprise(rating: Rating) -> Rating:
     return rating
 
 
+class SurpriseCapReached(DomainError):
+    """The employee already has the most surprise bonuses a period allows."""
+
+
+def _confirmed_surprises(employee_id: int, period_key: str) -> int:
+    """Confirmed surprise claims of the employee in the period, counted under a lock on the
+    employee, so that two managers confirming at once cannot both pass the cap."""
+    db.session.get(Employee, employee_id, with_for_update=True)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Rating)
+        .where(
+            Rating.employee_id == employee_id,
+            Rating.period_key == period_key,
+            Rating.surprise_status == SurpriseStatus.CONFIRMED,
+        )
+    )
+
+
 def award_surprise_bonus(rating: Rating, actor: User | None) -> PointsEntry:
-    """Confirm a claimed surprise service: credit the bonus in force ("surprise:<id>")."""
+    """Confirm a claimed surprise service: credit the bonus in force ("surprise:<id>"),
+    within the cap of bonuses per employee and period (SurpriseCapReached)."""
     rating = _claimed_surprise(rating)
-    bonus = current_points_rules().surprise_bonus
+    rules = current_points_rules()
+    cap = rules.surprise_cap
+    if cap is not None and _confirmed_surprises(rating.employee_id, rating.period_key) >= cap:
+        raise SurpriseCapReached(
+            _l(
+                "%(name)s already has %(cap)d surprise bonuses this period, the most allowed. "
+                "Reject this claim or raise the cap in the points rules.",
+                name=rating.employee.display_name,
+                cap=cap,
+            )
+        )
+    bonus = rules.surprise_bonus
     entry = _append(rating.employee_id, bonus, EntryKind.BONUS, f"surprise:{rating.id}", actor, "")
     rating.surprise_status = SurpriseStatus.CONFIRMED
     record_audit(

@@ -69,6 +69,8 @@ def _rule_broken(error: PointsRuleError | TierError) -> str:
             "steps": _l(
                 "Each extra star must add at least as many points as the star before it did."
             ),
+            "cap": _l("The surprise cap is a whole number of bonuses, 1 or more, or empty."),
+            "standard": _l("Keep each text of the standard to 4,000 characters or fewer."),
         }
     return str(messages[error.problem])
 
