@@ -18,6 +18,7 @@ from core.models import RewardKind
 
 POINTS_LIMIT = 1_000_000
 STANDARD_MAX = 4000  # scoring.points.STANDARD_MAX
+TIER_COUNT = 4  # the rules form edits four score tiers
 
 
 class AdjustPointsForm(FlaskForm):
@@ -43,6 +44,10 @@ class RewardForm(FlaskForm):
         _l("Stock (empty: unlimited)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
     active = BooleanField(_l("Active (shown to employees)"), default=True)
+    min_tier = IntegerField(
+        _l("Reserved for score tier and up (empty: everyone)"),
+        validators=[Optional(), NumberRange(1, TIER_COUNT)],
+    )
 
     @property
     def reward_kind(self) -> RewardKind:
@@ -55,9 +60,6 @@ def _points_field(label):
 
 def _multiplier_field(label):
     return FloatField(label, validators=[InputRequired(), NumberRange(1, 3)])
-
-
-TIER_COUNT = 4
 
 
 class RulesForm(FlaskForm):

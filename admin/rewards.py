@@ -23,6 +23,7 @@ def _fields(form: RewardForm) -> RewardFields:
         cost=form.cost.data,
         stock=form.stock.data,
         active=form.active.data,
+        min_tier=form.min_tier.data,
     )
 
 

@@ -17,9 +17,9 @@ from core.services.periods import current_period_key
 from core.services.points.ledger import balance_of
 from core.services.points.ledger_lines import LedgerLine, ledger_lines
 from core.services.points.redemptions import held_points, redemptions_of
-from core.services.points.rewards import catalogue
+from core.services.points.rewards import catalogue, within_tier
 from core.services.points.rules import current_points_rules
-from core.services.points.tiers import TierOutlook, fixed_tiers, tier_outlook
+from core.services.points.tiers import TierOutlook, fixed_tiers, latest_tier, tier_outlook
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import rating_received, ratings_received
 from scoring.points import PointsRules
@@ -59,12 +59,14 @@ class StaffSections:
     disputes: dict[int, DisputeForm]
 
 
-def redeem_form(available: int, rewards: list[Reward]) -> RedeemForm:
+def redeem_form(available: int, rewards: list[Reward], tier: int) -> RedeemForm:
     """The reward request, offering the active rewards in stock that the available points
-    (the balance less what open requests hold) cover."""
+    (the balance less what open requests hold) cover and the employee's tier reaches."""
     form = RedeemForm(prefix="redeem")
     form.reward_id.choices = [
-        (r.id, f"{r.name} ({r.cost})") for r in rewards if r.cost <= available and r.stock != 0
+        (r.id, f"{r.name} ({r.cost})")
+        for r in rewards
+        if r.cost <= available and r.stock != 0 and within_tier(r, tier)
     ]
     return form
 
@@ -125,7 +127,7 @@ def staff_sections(
         awards=awards_of(employee.id),
         campaigns=campaigns_for_branch(employee.branch_id),
         labels=dimension_labels(),
-        redeem=redeem_form(balance - held, rewards),
+        redeem=redeem_form(balance - held, rewards, latest_tier(employee.id)),
         cancel=CancelRequestForm(),
         replies={r.id: ReplyForm(prefix=f"reply{r.id}", reply=r.reply) for r in ratings},
         disputes={r.id: DisputeForm(prefix=f"dispute{r.id}") for r in ratings},

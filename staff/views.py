@@ -18,6 +18,7 @@ from core.services.points.redemptions import (
     request_redemption,
 )
 from core.services.points.rewards import catalogue
+from core.services.points.tiers import latest_tier
 from core.services.ratings.staff_replies import dispute_rating, reply_to_rating
 from staff import bp
 from staff.access import PAGE_LIMIT, employee_or_404
@@ -73,7 +74,8 @@ def card(secret: str):
 def redeem(secret: str):
     """The employee asks for a reward; an admin or manager approves it."""
     employee = employee_or_404(secret)
-    form = redeem_form(available_points(employee.id), catalogue(active_only=True))
+    rewards = catalogue(active_only=True)
+    form = redeem_form(available_points(employee.id), rewards, latest_tier(employee.id))
     if not form.validate_on_submit():
         return _render_page(employee, secret, ("redeem", None, form), 400)
     requested = attempt(

@@ -136,6 +136,9 @@ class Reward(db.Model):
     # None: unlimited.
     stock: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # Reserved for employees whose latest fixed score tier (PeriodTier) is at least this;
+    # None: everyone. "The value of rewards grows with the service score."
+    min_tier: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

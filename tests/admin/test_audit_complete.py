@@ -111,6 +111,7 @@ def _reward() -> dict:
             "cost": "20",
             "stock": "5",
             "active": "",
+            "min_tier": "3",
         },
         "expect": {
             "name": ("Old", "New"),
@@ -119,6 +120,7 @@ def _reward() -> dict:
             "cost": (10, 20),
             "stock": (None, 5),
             "active": (True, False),
+            "min_tier": (None, 3),
         },
     }
 

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import EntryKind, PeriodTier, PointsEntry, Rating
+from core.models import EntryKind, PeriodTier, PointsEntry, Rating, RedemptionStatus
 from core.services.people.employees import issue_private_link
 from core.services.periods import current_period_key
 from core.services.points.ledger import balance_of
+from core.services.points.redemptions import RewardUnavailable, request_redemption
 from core.services.points.tiers import PeriodNotOver, close_period, earned_in_period
 from core.services.ratings.moderation import hide_rating
-from tests.factories import make_counted_rating, make_employee, make_user
+from tests.factories import make_counted_rating, make_employee, make_reward, make_user
 
 PERIOD = "2026-10"
 IN_PERIOD = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
@@ -127,3 +128,14 @@ def test_the_private_page_shows_the_tier_its_extra_and_the_next_tier(app, client
 
 def _private_path(app, employee) -> str:
     return issue_private_link(employee).removeprefix(app.config["PUBLIC_BASE_URL"])
+
+
+def test_a_reward_reserved_for_a_tier_waits_for_that_tier(staff):
+    star, average, _newcomer = staff
+    close_period(PERIOD, None)
+    reserved = make_reward(name="Spa day", cost=10, min_tier=3)
+    db.session.commit()
+
+    assert request_redemption(star, reserved).status is RedemptionStatus.REQUESTED
+    with pytest.raises(RewardUnavailable, match="reserved for score tier 3 and up"):
+        request_redemption(average, reserved)

@@ -19,6 +19,8 @@ from core.models import Employee, Redemption, RedemptionStatus, Reward, User, ut
 from core.services import DomainError
 from core.services.audit import record_audit
 from core.services.points.ledger import InsufficientPoints, balance_of, spend_points
+from core.services.points.rewards import within_tier
+from core.services.points.tiers import latest_tier
 
 REASON_MAX = 500
 
@@ -61,6 +63,10 @@ def _refuse_unless_covered(employee_id: int, reward: Reward) -> None:
     """RewardUnavailable or InsufficientPoints unless a request for `reward` can hold its cost."""
     if not reward.active or reward.stock == 0:
         raise RewardUnavailable(_l("This reward is not available at the moment."))
+    if not within_tier(reward, latest_tier(employee_id)):
+        raise RewardUnavailable(
+            _l("This reward is reserved for score tier %(n)d and up.", n=reward.min_tier)
+        )
     held = held_points([employee_id]).get(employee_id, 0)
     available = balance_of(employee_id) - held
     if available >= reward.cost:

@@ -28,6 +28,7 @@ class RewardFields:
     cost: int
     stock: int | None
     active: bool = True
+    min_tier: int | None = None  # reserved for this score tier and up
 
 
 def _checked(fields: RewardFields) -> RewardFields:
@@ -38,6 +39,8 @@ def _checked(fields: RewardFields) -> RewardFields:
         raise InvalidReward(_l("The cost must be a whole number of points above zero."))
     if fields.stock is not None and fields.stock < 0:
         raise InvalidReward(_l("The stock cannot be negative."))
+    if fields.min_tier is not None and fields.min_tier < 1:
+        raise InvalidReward(_l("A reserved tier is 1 or more, or empty for everyone."))
     return RewardFields(
         **{**asdict(fields), "name": name, "description": (fields.description or "").strip()}
     )
@@ -64,6 +67,11 @@ def update_reward(reward: Reward, fields: RewardFields, actor: User | None) -> R
     record_change("reward.update", reward, user=actor)
     db.session.commit()
     return reward
+
+
+def within_tier(reward: Reward, tier: int) -> bool:
+    """Whether an employee whose latest fixed tier is `tier` may ask for the reward."""
+    return reward.min_tier is None or tier >= reward.min_tier
 
 
 def catalogue(active_only: bool = False) -> list[Reward]:

@@ -195,3 +195,14 @@ def fixed_tiers(employee_id: int, limit: int = 6) -> list[PeriodTier]:
             .limit(limit)
         )
     )
+
+
+def latest_tier(employee_id: int) -> int:
+    """The tier fixed for the employee's latest closed period; 1 before any."""
+    tier = db.session.scalar(
+        select(PeriodTier.tier)
+        .where(PeriodTier.employee_id == employee_id)
+        .order_by(PeriodTier.period_key.desc())
+        .limit(1)
+    )
+    return tier or 1
