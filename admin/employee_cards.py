@@ -15,7 +15,11 @@ from core.actions import attempt
 from core.extensions import db
 from core.models import Branch, Employee
 from core.services.people.cards import qr_svg
-from core.services.people.employee_profile import send_private_link, set_employee_photo
+from core.services.people.employee_profile import (
+    LinkNotMailed,
+    send_private_link,
+    set_employee_photo,
+)
 from core.services.people.employees import issue_private_link, rotate_card_token
 from core.services.people.photos import photos_dir
 
@@ -82,8 +86,12 @@ def branch_cards(branch_id: int):
 def employee_private_link(employee_id: int):
     """Issue a new link to the employee's own page (the old one stops working); shown once."""
     employee = get_visible_or_404(Employee, employee_id)
-    link = issue_private_link(employee, current_user)
-    # Shown in this response only: just its hash is stored, and it is never flashed.
+    return _link_page(employee, issue_private_link(employee, current_user))
+
+
+def _link_page(employee: Employee, link: str):
+    """A new private link and its QR, to hand over. Shown in this response only: just
+    its hash is stored, and it is never flashed."""
     return render_template(
         "admin/employees/private_link.html",
         employee=employee,
@@ -100,8 +108,10 @@ def employee_send_link(employee_id: int):
     form = SendLinkForm()
     if not form.validate_on_submit():
         return detail_page(employee, link_form=form, status=400)
-    attempt(
-        lambda: send_private_link(employee, form.email.data, current_user),
-        _("A new private link was sent to %(email)s.", email=form.email.data),
-    )
+    try:
+        send_private_link(employee, form.email.data, current_user)
+    except LinkNotMailed as failure:
+        flash(str(failure), "error")
+        return _link_page(employee, failure.link)
+    flash(_("A new private link was sent to %(email)s.", email=form.email.data), "success")
     return redirect(url_for("admin.employee_detail", employee_id=employee_id))

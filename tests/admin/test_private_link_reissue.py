@@ -132,3 +132,22 @@ def test_the_send_form_says_the_mails_language(manager_client, branch_a):
     db.session.commit()
     page = manager_client.get(f"/admin/employees/{employee.id}").get_data(as_text=True)
     assert "written in the employee's language: 简体中文" in page
+
+
+def test_when_the_mail_fails_the_new_link_is_shown_instead_of_lost(app, manager_client, branch_a):
+    # Nothing listens on port 1 of this machine: the connection is refused at once.
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_TIMEOUT=2)
+    employee = make_employee(branch=branch_a)
+    db.session.commit()
+    old = urlsplit(issue_private_link(employee)).path
+
+    response = manager_client.post(
+        f"/admin/employees/{employee.id}/private-link/send", data={"email": "lee@example.com"}
+    )
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The mail could not be sent. Hand over this new link instead." in text
+    new = urlsplit(_shown_link(response)).path
+    assert manager_client.get(new).status_code == 200
+    assert manager_client.get(old).status_code == 404

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Employee, User
+from core.services import DomainError
 from core.services.audit import record_change
-from core.services.messaging.mail import send_mail
+from core.services.messaging.mail import MailNotSent, send_mail
 from core.services.people.employee_checks import (
     checked_employee_fields,
     checked_locale,
@@ -80,8 +81,18 @@ def employee_locale(employee: Employee) -> str:
     return employee.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+class LinkNotMailed(DomainError):
+    """The new link was issued (the old one is dead) but the mail failed: `link` is the
+    new link, for the page to show instead, so that it is not lost."""
+
+    def __init__(self, link: str):
+        super().__init__(_("The mail could not be sent. Hand over this new link instead."))
+        self.link = link
+
+
 def send_private_link(employee: Employee, email: str, actor: User) -> str:
-    """Issue a new private link (the old one stops working) and email it; MailNotSent if not.
+    """Issue a new private link (the old one stops working) and email it; LinkNotMailed
+    (carrying the new link) when the mail fails.
 
     The mail is written in the employee's language, not in that of the person sending it.
     """
@@ -95,5 +106,8 @@ def send_private_link(employee: Employee, email: str, actor: User) -> str:
             name=employee.display_name,
             link=link,
         )
-    send_mail(email, subject, body)
+    try:
+        send_mail(email, subject, body)
+    except MailNotSent as error:
+        raise LinkNotMailed(link) from error
     return link
