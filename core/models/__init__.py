@@ -36,6 +36,15 @@ from core.models.feedback import (
     SurpriseStatus,
     VerificationCode,
 )
+from core.models.offline_votes import (
+    BallotBatch,
+    BallotStatus,
+    OfflineMark,
+    OfflineVote,
+    OfflineVoteStatus,
+    PaperBallot,
+    VoteChannel,
+)
 from core.models.people import (
     Branch,
     Employee,
@@ -66,6 +75,8 @@ __all__ = [
     "AwardStatus",
     "AwardWinner",
     "CategoryKind",
+    "BallotBatch",
+    "BallotStatus",
     "BallotUse",
     "Campaign",
     "CampaignStage",
@@ -88,6 +99,10 @@ __all__ = [
     "EntryKind",
     "FollowUpState",
     "FollowUpTask",
+    "OfflineMark",
+    "OfflineVote",
+    "OfflineVoteStatus",
+    "PaperBallot",
     "PointsEntry",
     "PointsRuleSet",
     "Rating",
@@ -105,5 +120,6 @@ __all__ = [
     "User",
     "UserSession",
     "VerificationCode",
+    "VoteChannel",
     "utcnow",
 ]
