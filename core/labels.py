@@ -16,9 +16,9 @@ from flask_babel.speaklater import LazyString
 
 from core.models import (
     AwardStatus,
+    BallotStatus,
     CampaignStage,
     CategoryKind,
-    BallotStatus,
     Channel,
     DisputeStatus,
     EntryKind,

@@ -11,8 +11,9 @@ Sources of a stage (the rules; scoring/ does the arithmetic):
   without one; only hand-made rows) counts as its own customer. Offline votes (paper
   ballots and phone votes, campaign.offline_votes) share this rule: their customer is the
   same keyed hash of the phone, so a customer who rated online and voted on paper counts
-  once, with whichever of the two counted last. Bayesian score (prior = mean of the counted ratings, weight
-  from the score settings) mapped 1..5 -> 0..100; missing without a rating;
+  once, with whichever of the two counted last. Bayesian score (prior = mean of the
+  counted votes, weight from the score settings) mapped 1..5 -> 0..100; missing without
+  a vote;
 - colleagues: the round's votes as a share of the top count among the candidates of the
   same branch; missing while fewer than `vote_threshold` colleagues of that branch have
   voted (the count is not shown then, so it does not count either);
