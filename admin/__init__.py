@@ -19,6 +19,7 @@ from admin import (  # noqa: E402, F401
     feedback,
     followups,
     judging,
+    offline_votes,
     points,
     redemptions,
     rewards,

@@ -176,7 +176,15 @@ def card_qr_svg(url: str) -> str:
 
     A rotated token changes the URL, so the cache never needs invalidating.
     """
-    matrix = card_qr_matrix(url)
+    return _qr_svg(card_qr_matrix(url))
+
+
+def secret_qr_svg(text: str) -> str:
+    """The QR code of a one-time secret (a ballot code) as SVG; never cached."""
+    return _qr_svg(tuple(tuple(row) for row in _make_qr(text).get_matrix()))
+
+
+def _qr_svg(matrix) -> str:
     size = len(matrix)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 {size} {size}" '
