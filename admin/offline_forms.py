@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import text_field
+from core.forms import text_field, to_choices
 from core.services.campaign.ballots import MAX_BATCH
 
-STAR_CHOICES = [("", _l("Not marked"))] + [(str(n), str(n)) for n in range(1, 6)]
+STAR_CHOICES = to_choices([("", _l("Not marked"))] + [(str(n), str(n)) for n in range(1, 6)])
 
 
 class PrintBallotsForm(FlaskForm):

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-
 from core.extensions import db
 from core.models import Role
 from core.services.campaign.ballots import print_batch
@@ -29,16 +27,6 @@ def printed(campaign, branch, count: int = 2, actor=None):
     db.session.commit()
     batch, codes = print_batch(campaign, branch.id, count, actor)
     return batch, codes, actor
-
-
-@pytest.fixture
-def texts(monkeypatch):
-    """SMS sent by the phone-vote path: a list of (number, text); `code_of(i)` its digits."""
-    sent = []
-    monkeypatch.setattr(
-        "core.services.ratings.one_time_codes.send_sms", lambda to, text: sent.append((to, text))
-    )
-    return sent
 
 
 def code_in(text: str) -> str:

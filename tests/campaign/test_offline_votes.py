@@ -33,7 +33,6 @@ from tests.campaign.offline_helpers import (
     campaign_with_candidates,
     code_in,
     printed,
-    texts,  # noqa: F401 (fixture)
 )
 from tests.factories import add_staff_contact, make_branch, make_rating, make_user
 
