@@ -8,7 +8,7 @@ from flask import current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 from core.extensions import babel
-from core.labels import label
+from core.labels import channel_label, label
 from core.localtime import local_time
 from scoring.scores import display_score
 
@@ -118,6 +118,8 @@ def init_app(app) -> None:
     app.add_template_filter(label)
     # {{ rating.score|display_score }}: the one rounding of scores (pages and CSV alike).
     app.add_template_filter(display_score)
+    # {{ "paper"|channel_label }}: a customer vote's channel as stored in result lines.
+    app.add_template_filter(channel_label)
     app.jinja_env.globals.update(
         language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
     )

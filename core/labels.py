@@ -16,18 +16,21 @@ from flask_babel.speaklater import LazyString
 
 from core.models import (
     AwardStatus,
+    BallotStatus,
     CampaignStage,
     CategoryKind,
     Channel,
     DisputeStatus,
     EntryKind,
     FollowUpState,
+    OfflineVoteStatus,
     RatingStatus,
     RedemptionStatus,
     RewardKind,
     Role,
     SelfEvaluationStatus,
     SurpriseStatus,
+    VoteChannel,
 )
 
 LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
@@ -107,6 +110,21 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         SelfEvaluationStatus.ACCEPTED: _l("Accepted"),
         SelfEvaluationStatus.RETURNED: _l("Returned"),
     },
+    VoteChannel: {
+        VoteChannel.ONLINE: _l("Online"),
+        VoteChannel.PAPER: _l("Paper ballot"),
+        VoteChannel.PHONE: _l("Phone"),
+    },
+    BallotStatus: {
+        BallotStatus.PRINTED: _l("Printed"),
+        BallotStatus.USED: _l("Entered"),
+        BallotStatus.VOIDED: _l("Voided"),
+    },
+    OfflineVoteStatus: {
+        OfflineVoteStatus.PENDING: _l("Waiting for the caller's code"),
+        OfflineVoteStatus.COUNTED: _l("Counted"),
+        OfflineVoteStatus.VOIDED: _l("Voided"),
+    },
 }
 
 # The default rating criteria (core.config.DEFAULT_DIMENSIONS), marked for translation
@@ -117,6 +135,14 @@ DEFAULT_DIMENSION_LABELS = (_l("Service attitude"), _l("Professional skill"), _l
 def label(value: enum.Enum) -> str:
     """The label of a stored enum value, in the current language."""
     return str(LABELS[type(value)][value])
+
+
+def channel_label(value: str) -> str:
+    """The label of a vote channel given by its stored value ("online", "paper", "phone")."""
+    try:
+        return label(VoteChannel(value))
+    except ValueError:  # not a channel: shown as stored
+        return value
 
 
 def choices(members: Iterable[enum.Enum]) -> list[tuple[str, LazyString]]:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from core.demo.offline_votes import seed_demo_offline_votes
 from core.extensions import db
 from core.models import Branch, Campaign, CampaignStage, Employee, Role, User
 from core.services.campaign.registration import register_employee
@@ -87,6 +88,8 @@ def seed_demo_campaign(notes: list[str]) -> Campaign | None:
         register_employee(campaign, employee, highlights)
     for round_ in (CampaignStage.SECOND, CampaignStage.FINAL):
         set_panel(campaign, round_, [judge.id], None)
+    if entrants:
+        seed_demo_offline_votes(campaign, first_branch.id, manager, notes)
     notes.append(
         f"Demo campaign '{campaign.name}' at /admin/campaigns/{campaign.id}: "
         f"{manager.email} evaluates {first_branch.name}'s candidates, {judge.email} judges."

@@ -36,6 +36,15 @@ from core.models.feedback import (
     SurpriseStatus,
     VerificationCode,
 )
+from core.models.offline_votes import (
+    BallotBatch,
+    BallotStatus,
+    OfflineMark,
+    OfflineVote,
+    OfflineVoteStatus,
+    PaperBallot,
+    VoteChannel,
+)
 from core.models.people import (
     Branch,
     Employee,
@@ -67,6 +76,8 @@ __all__ = [
     "AwardStatus",
     "AwardWinner",
     "CategoryKind",
+    "BallotBatch",
+    "BallotStatus",
     "BallotUse",
     "Campaign",
     "CampaignStage",
@@ -89,6 +100,10 @@ __all__ = [
     "EntryKind",
     "FollowUpState",
     "FollowUpTask",
+    "OfflineMark",
+    "OfflineVote",
+    "OfflineVoteStatus",
+    "PaperBallot",
     "PointsEntry",
     "PeriodTier",
     "PointsRuleSet",
@@ -107,5 +122,6 @@ __all__ = [
     "User",
     "UserSession",
     "VerificationCode",
+    "VoteChannel",
     "utcnow",
 ]

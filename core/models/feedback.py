@@ -115,11 +115,23 @@ class Channel(enum.Enum):
 class VerificationCode(db.Model):
     """A one-time code sent to a customer; only its hash is stored."""
 
-    # The daily SMS budget counts a day's codes by channel.
-    __table_args__ = (Index("ix_verification_code_channel_created", "channel", "created_at"),)
+    __table_args__ = (
+        # The daily SMS budget counts a day's codes by channel.
+        Index("ix_verification_code_channel_created", "channel", "created_at"),
+        # A code confirms a pending rating, or a phone vote of a campaign: one of the two.
+        CheckConstraint(
+            "(rating_id IS NULL) <> (offline_vote_id IS NULL)",
+            name="ck_verification_code_owner",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id", ondelete="CASCADE"), index=True)
+    rating_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rating.id", ondelete="CASCADE"), index=True
+    )
+    offline_vote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offline_vote.id", ondelete="CASCADE"), index=True
+    )
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     identity_hash: Mapped[str] = mapped_column(String(64), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))

@@ -1,7 +1,7 @@
 """employee locale: the language of mail to the employee
 
 Revision ID: 0007_employee_locale
-Revises: 0005_customer_trip
+Revises: 0006_offline_votes
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_employee_locale'
-down_revision = '0005_customer_trip'
+down_revision = '0006_offline_votes'
 branch_labels = None
 depends_on = None
 

@@ -91,6 +91,25 @@ def _self_evaluation(branch):
     return {**values, "evaluation_id": evaluation.id}
 
 
+def _offline_vote(branch):
+    """A campaign of the branch with a counted phone vote (and a printed batch)."""
+    from core.models import BallotBatch, OfflineVote, OfflineVoteStatus, VoteChannel, utcnow
+
+    values = _campaign(branch)
+    clerk = make_user(Role.ADMIN)
+    batch = BallotBatch(
+        campaign_id=values["campaign_id"], branch_id=branch.id, count=1, printed_by_id=clerk.id
+    )
+    vote = OfflineVote(
+        campaign_id=values["campaign_id"], branch_id=branch.id, channel=VoteChannel.PHONE,
+        status=OfflineVoteStatus.COUNTED, customer_hash="h", entered_by_id=clerk.id,
+        counted_at=utcnow(),
+    )  # fmt: skip
+    db.session.add_all([batch, vote])
+    db.session.flush()
+    return {**values, "batch_id": batch.id, "vote_id": vote.id}
+
+
 ROUTE_EXAMPLES = {
     "admin.branch_edit": lambda branch: {"branch_id": branch.id},
     "admin.branch_toggle_active": lambda branch: {"branch_id": branch.id},
@@ -117,6 +136,14 @@ ROUTE_EXAMPLES = {
     "admin.campaign_evaluations": _campaign,
     "admin.campaign_evaluate": lambda branch: {**_campaign(branch), **_employee(branch)},
     "admin.campaign_self_review": _self_evaluation,
+    "admin.offline_vote_list": _campaign,
+    "admin.offline_vote_export": _campaign,
+    "admin.ballot_print": _campaign,
+    "admin.ballot_enter": _campaign,
+    "admin.ballot_batch": _offline_vote,
+    "admin.phone_vote_new": lambda branch: {**_campaign(branch), "branch_id": branch.id},
+    "admin.phone_vote_confirm": _offline_vote,
+    "admin.offline_vote_void": _offline_vote,
     "admin.feedback_detail": _rating,
     "admin.feedback_hide": _rating,
     "admin.surprise_decide": lambda branch: {

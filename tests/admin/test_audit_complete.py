@@ -294,6 +294,12 @@ NOT_EDITS = {
     "admin.campaign_self_review": "a review of a self-evaluation (record_change)",
     "admin.judging_score": "a judge's score (record_created, then record_change)",
     "admin.rules_close_period": "fixes a period's tiers (points.close_period, ledger entries)",
+    "admin.ballot_print": "prints a ballot batch (record_created)",
+    "admin.ballot_batch": "voids one ballot with a reason (record_change)",
+    "admin.ballot_enter": "enters a paper ballot's vote (record_created)",
+    "admin.phone_vote_new": "a pending phone vote, counted only once confirmed",
+    "admin.phone_vote_confirm": "confirms a phone vote (record_created)",
+    "admin.offline_vote_void": "voids an offline vote with a reason (record_change)",
 }
 
 

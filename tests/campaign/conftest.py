@@ -94,3 +94,13 @@ def manager_of(app):
         return user
 
     return factory
+
+
+@pytest.fixture
+def texts(monkeypatch):
+    """SMS sent by the phone-vote path: a list of (number, text)."""
+    sent = []
+    monkeypatch.setattr(
+        "core.services.ratings.one_time_codes.send_sms", lambda to, text: sent.append((to, text))
+    )
+    return sent

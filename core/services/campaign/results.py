@@ -21,7 +21,7 @@ from core.extensions import db
 from core.models import Campaign, CampaignStage, Employee, StageResult
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.rounds import round_candidates
-from core.services.campaign.sources import customer_totals, source_scores
+from core.services.campaign.sources import customer_channels, customer_totals, source_scores
 from core.services.campaign.waivers import waived_sources
 from scoring.composite import CompositeResult, composite, rank_composites
 
@@ -36,6 +36,8 @@ class CandidateResult:
     passed: bool
     screened_out: str
     rating_count: int
+    # The counted customers by channel ({"online": 3, "paper": 1}), for the explanation.
+    channels: dict
 
 
 def screening_reason(
@@ -67,6 +69,7 @@ def stage_results(
     """The live results of a stage (as of `as_of`): ranked candidates, then the screened out."""
     candidates = round_candidates(campaign, stage)
     counts = {eid: count for eid, (count, _s) in customer_totals(campaign, as_of).items()}
+    channels = customer_channels(campaign, as_of)
     sources = source_scores(campaign, stage, candidates, as_of)
     weights = campaign.weights[stage.value]
     waived = waived_sources(campaign, stage) if stage in EVALUATED_ROUNDS else {}
@@ -76,8 +79,11 @@ def stage_results(
         reason = screening_reason(campaign, stage, candidate, counts.get(candidate.id, 0))
         if reason:
             screened.append(
-                CandidateResult(None, candidate, None, False, reason, counts.get(candidate.id, 0))
-            )
+                CandidateResult(
+                    None, candidate, None, False, reason, counts.get(candidate.id, 0),
+                    channels.get(candidate.id, {}),
+                )
+            )  # fmt: skip
         else:
             composites.append(
                 composite(
@@ -91,8 +97,14 @@ def stage_results(
     places = pass_count(campaign, stage)
     ranked = [
         CandidateResult(
-            rank, by_id[r.candidate_id], r, rank <= places, "", counts.get(r.candidate_id, 0)
-        )
+            rank,
+            by_id[r.candidate_id],
+            r,
+            rank <= places,
+            "",
+            counts.get(r.candidate_id, 0),
+            channels.get(r.candidate_id, {}),
+        )  # fmt: skip
         for rank, r in rank_composites(composites)
     ]
     return ranked + screened
@@ -108,7 +120,8 @@ def stage_gaps(results: list[CandidateResult]) -> list[tuple[Employee, list[str]
     return gaps
 
 
-def _lines(result: CompositeResult | None) -> list[dict]:
+def _lines(result: CompositeResult | None, channels: dict) -> list[dict]:
+    """The composite's lines; the customer line also counts its customers by channel."""
     if result is None:
         return []
     return [
@@ -119,6 +132,7 @@ def _lines(result: CompositeResult | None) -> list[dict]:
             "contribution": line.contribution,
             "missing": line.missing,
             "waived": line.waived,
+            **({"channels": channels} if line.source == "customer" else {}),
         }
         for line in result.lines
     ]
@@ -135,7 +149,7 @@ def result_rows(results: list[CandidateResult]) -> list[dict]:
             "total": r.result.total if r.result else 0.0,
             "passed": r.passed,
             "screened_out": r.screened_out,
-            "lines": _lines(r.result),
+            "lines": _lines(r.result, r.channels),
         }
         for r in results
     ]

@@ -8,9 +8,12 @@ Sources of a stage (the rules; scoring/ does the arithmetic):
   customer may have rated the candidate in each month of the campaign; the selection plan
   says each customer votes once, and the latest rating is their current view of the
   service being judged now. A verified rating without a customer hash (none is verified
-  without one; only hand-made rows) counts as its own customer. Offline votes, when they
-  come, must share this rule. Bayesian score (prior = mean of the counted ratings, weight
-  from the score settings) mapped 1..5 -> 0..100; missing without a rating;
+  without one; only hand-made rows) counts as its own customer. Offline votes (paper
+  ballots and phone votes, campaign.offline_votes) share this rule: their customer is the
+  same keyed hash of the phone, so a customer who rated online and voted on paper counts
+  once, with whichever of the two counted last. Bayesian score (prior = mean of the
+  counted votes, weight from the score settings) mapped 1..5 -> 0..100; missing without
+  a vote;
 - colleagues: the round's votes as a share of the top count among the candidates of the
   same branch; missing while fewer than `vote_threshold` colleagues of that branch have
   voted (the count is not shown then, so it does not count either);
@@ -25,7 +28,7 @@ import math
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import Float, String, cast, func, literal_column, select, true, union_all
 
 from core.extensions import db
 from core.models import (
@@ -34,11 +37,15 @@ from core.models import (
     CampaignStage,
     JudgePanelMember,
     JudgeScore,
+    OfflineMark,
+    OfflineVote,
+    OfflineVoteStatus,
     Rating,
     RatingStatus,
     SelfEvaluation,
     SelfEvaluationStatus,
     SupervisorEvaluation,
+    VoteChannel,
     VoteTally,
 )
 from core.services.periods import COUNTED_AT, counted_between, counted_by, days_window
@@ -47,41 +54,68 @@ from scoring.composite import panel_score, ten_point_to_100, votes_to_100
 from scoring.scores import bayesian_score, normalise_score, period_mean
 
 
-def counted_ratings(campaign: Campaign, as_of: datetime | None = None):
-    """Subquery (rating id, employee id, score): the one counted rating per customer and candidate.
+def _customer_votes(campaign: Campaign, as_of: datetime | None):
+    """Every counting customer vote of the campaign: verified ratings, then offline votes.
 
-    The customer's latest verified rating of the candidate in the campaign's days and
-    branches (see the module docstring for why); with `as_of`, only ratings counted by
-    then (a frozen stage is recomputed as it was when it closed).
+    Columns: channel, employee_id, customer (hash; a rating without one: its own
+    customer), counted_at, vote id (for the order), score.
     """
     start, end = days_window(campaign.starts_on, campaign.ends_on)
-    # A rating without a customer hash is its own customer: partitioned by its id too.
-    own = case((Rating.customer_hash.is_(None), Rating.id), else_=None)
+    own = func.coalesce(
+        Rating.customer_hash, literal_column("'rating-'", String) + cast(Rating.id, String)
+    )
+    online = select(
+        literal_column(f"'{VoteChannel.ONLINE.value}'", String).label("channel"),
+        Rating.employee_id.label("employee_id"),
+        own.label("customer"),
+        COUNTED_AT.label("counted_at"),
+        Rating.id.label("vote_id"),
+        func.coalesce(Rating.score, Rating.overall).label("score"),
+    ).where(
+        Rating.status == RatingStatus.VERIFIED,
+        Rating.branch_id.in_(sorted(campaign.branch_ids)),
+        counted_between(start, end),
+        true() if as_of is None else counted_by(as_of),
+    )
+    offline = (
+        select(
+            cast(OfflineVote.channel, String(20)).label("channel"),
+            OfflineMark.candidate_id.label("employee_id"),
+            OfflineVote.customer_hash.label("customer"),
+            OfflineVote.counted_at.label("counted_at"),
+            OfflineVote.id.label("vote_id"),
+            cast(OfflineMark.stars, Float).label("score"),
+        )
+        .join(OfflineMark, OfflineMark.vote_id == OfflineVote.id)
+        .where(
+            OfflineVote.campaign_id == campaign.id,
+            OfflineVote.status == OfflineVoteStatus.COUNTED,
+            true() if as_of is None else OfflineVote.counted_at <= as_of,
+        )
+    )
+    return union_all(online, offline).subquery()
+
+
+def counted_ratings(campaign: Campaign, as_of: datetime | None = None):
+    """Subquery (channel, employee id, score): the one counted vote per customer and candidate.
+
+    The customer's latest verified rating or offline vote of the candidate (by the time
+    it began to count, then online before offline, then id): see the module docstring
+    for why; with `as_of`, only votes counted by then (a frozen stage is recomputed as it
+    was when it closed).
+    """
+    votes = _customer_votes(campaign, as_of)
     place = (
         func.row_number()
         .over(
-            partition_by=(Rating.employee_id, Rating.customer_hash, own),
-            order_by=(COUNTED_AT.desc(), Rating.id.desc()),
+            partition_by=(votes.c.employee_id, votes.c.customer),
+            order_by=(votes.c.counted_at.desc(), votes.c.channel, votes.c.vote_id.desc()),
         )
         .label("place")
     )
-    ranked = (
-        select(
-            Rating.id.label("rating_id"),
-            Rating.employee_id.label("employee_id"),
-            func.coalesce(Rating.score, Rating.overall).label("score"),
-            place,
-        )
-        .where(
-            Rating.status == RatingStatus.VERIFIED,
-            Rating.branch_id.in_(sorted(campaign.branch_ids)),
-            counted_between(start, end),
-            true() if as_of is None else counted_by(as_of),
-        )
-        .subquery()
-    )
+    ranked = select(votes.c.channel, votes.c.employee_id, votes.c.score, place).subquery()
     return (
-        select(ranked.c.rating_id, ranked.c.employee_id, ranked.c.score)
+        select(ranked.c.channel, ranked.c.employee_id, ranked.c.score)
         .where(ranked.c.place == 1)
         .subquery()
     )
@@ -90,12 +124,24 @@ def counted_ratings(campaign: Campaign, as_of: datetime | None = None):
 def customer_totals(
     campaign: Campaign, as_of: datetime | None = None
 ) -> dict[int, tuple[int, float]]:
-    """(customers, score sum) per employee: one counted rating per verified customer."""
+    """(customers, score sum) per employee: one counted vote per customer."""
     counted = counted_ratings(campaign, as_of)
     query = select(counted.c.employee_id, func.count(), func.sum(counted.c.score)).group_by(
         counted.c.employee_id
     )
     return {row[0]: (int(row[1]), float(row[2])) for row in db.session.execute(query)}
+
+
+def customer_channels(campaign: Campaign, as_of: datetime | None = None) -> dict[int, dict]:
+    """The counted customers of each employee by channel: {employee id: {"paper": 2, ...}}."""
+    counted = counted_ratings(campaign, as_of)
+    query = select(counted.c.employee_id, counted.c.channel, func.count()).group_by(
+        counted.c.employee_id, counted.c.channel
+    )
+    channels: dict[int, dict] = defaultdict(dict)
+    for employee_id, channel, count in db.session.execute(query):
+        channels[employee_id][channel] = int(count)
+    return dict(channels)
 
 
 def customer_scores(campaign: Campaign, as_of: datetime | None = None) -> dict[int, float]:

@@ -180,7 +180,8 @@ def card_qr_svg(url: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """The QR code of a one-time link as SVG, not cached: the link must not outlive its page."""
+    """The QR code of a one-time link or secret (a ballot code) as SVG, not cached: it must
+    not outlive its page."""
     return _matrix_svg(tuple(tuple(row) for row in _make_qr(url).get_matrix()))
 
 

@@ -163,6 +163,15 @@ def check_can_send(rating_id: int, channel: Channel, identity: str) -> None:
     The caller holds the pending rating's row lock, so the per-rating count holds too.
     """
     _check_rating_codes(rating_id)
+    check_can_send_to(channel, identity)
+
+
+def check_can_send_to(channel: Channel, identity: str) -> None:
+    """CodeLimitReached when this destination may get no code now, or SMS is over budget.
+
+    The caps of every code, whoever asks for it (a pending rating, or staff taking a vote
+    by phone); inside the caller's write transaction.
+    """
     _check_destination(channel, identity)
     if channel is Channel.SMS:
         _check_sms_budget()

@@ -30,7 +30,12 @@ from core.models import Channel, Rating, RatingStatus, VerificationCode, utcnow
 from core.services import DomainError
 from core.services.messaging.mail import send_mail
 from core.services.messaging.sms import send_sms
-from core.services.ratings.code_limits import check_can_send, check_guesses_left, check_sms_region
+from core.services.ratings.code_limits import (
+    check_can_send,
+    check_can_send_to,
+    check_guesses_left,
+    check_sms_region,
+)
 from core.services.ratings.identity import contact_identity, masked_hint
 from core.services.ratings.submission import (
     RatingClosed,
@@ -65,19 +70,50 @@ class SentCode:
     hint: str
 
 
-def _code_hash(rating_id: int, code: str) -> str:
+def _subject(code: VerificationCode) -> str:
+    """What the code confirms, inside its hash: a rating's id, or "vote-<id>"."""
+    if code.rating_id is not None:
+        return str(code.rating_id)
+    return f"vote-{code.offline_vote_id}"
+
+
+def _code_hash(subject, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(key, f"otp:{rating_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"otp:{subject}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _newest_code(owner) -> VerificationCode | None:
+    return db.session.scalars(
+        select(VerificationCode)
+        .where(owner, VerificationCode.voided_at.is_(None))
+        .order_by(VerificationCode.id.desc())
+        .limit(1)
+    ).first()
 
 
 def active_code(rating_id: int) -> VerificationCode | None:
     """The rating's newest code that was not voided (used or not)."""
-    return db.session.scalars(
-        select(VerificationCode)
-        .where(VerificationCode.rating_id == rating_id, VerificationCode.voided_at.is_(None))
-        .order_by(VerificationCode.id.desc())
-        .limit(1)
-    ).first()
+    return _newest_code(VerificationCode.rating_id == rating_id)
+
+
+def _new_code(channel: Channel, identity: str, hint: str, **owner) -> tuple[VerificationCode, str]:
+    """Add a fresh code (rating_id= or offline_vote_id=); the row and its plain digits."""
+    now = utcnow()
+    plain = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = VerificationCode(
+        **owner,
+        channel=channel,
+        identity_hash=identity,
+        code_hash="",
+        prefix=secrets.choice(PREFIX_LETTERS),
+        destination_hint=hint,
+        created_at=now,
+        expires_at=now + CODE_TTL,
+    )
+    code.code_hash = _code_hash(_subject(code), plain)
+    db.session.add(code)
+    db.session.flush()
+    return code, plain
 
 
 def _create_code(
@@ -97,20 +133,7 @@ def _create_code(
         .where(VerificationCode.rating_id == rating.id, VerificationCode.voided_at.is_(None))
         .values(voided_at=now)
     )
-    plain = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    code = VerificationCode(
-        rating_id=rating.id,
-        channel=channel,
-        identity_hash=identity,
-        code_hash=_code_hash(rating.id, plain),
-        prefix=secrets.choice(PREFIX_LETTERS),
-        destination_hint=hint,
-        created_at=now,
-        expires_at=now + CODE_TTL,
-    )
-    db.session.add(code)
-    db.session.flush()
-    return code, plain
+    return _new_code(channel, identity, hint, rating_id=rating.id)
 
 
 def _deliver(rating: Rating, channel: Channel, contact: str, code: VerificationCode, plain: str):
@@ -162,6 +185,11 @@ def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
 def _spend_try(rating_id: int, code: VerificationCode) -> None:
     """Count one try of this code (the caller holds the rating's lock); refuse past a cap."""
     check_guesses_left(rating_id)
+    _count_try(code)
+
+
+def _count_try(code: VerificationCode) -> None:
+    """Count one try of this code by a conditional UPDATE; refuse past MAX_ATTEMPTS."""
     counted = db.session.execute(
         update(VerificationCode)
         .where(VerificationCode.id == code.id, VerificationCode.attempts < MAX_ATTEMPTS)
@@ -171,21 +199,32 @@ def _spend_try(rating_id: int, code: VerificationCode) -> None:
         raise CodeError(_("Too many wrong tries for this code. Ask for a new one."))
 
 
-def _is_right(rating_id: int, code: VerificationCode, typed: str) -> bool:
-    return hmac.compare_digest(code.code_hash, _code_hash(rating_id, typed))
+def _is_right(code: VerificationCode, typed: str) -> bool:
+    return hmac.compare_digest(code.code_hash, _code_hash(_subject(code), typed))
 
 
 def _consume(rating_id: int, typed: str) -> VerificationCode:
     """Spend one try of the rating's code; the code when right (and mark it used)."""
     code = active_code(rating_id)
+    _check_usable(code)
+    _spend_try(rating_id, code)
+    _use(code, typed)
+    return code
+
+
+def _check_usable(code: VerificationCode | None) -> None:
+    """CodeError when there is no code, or it was used or has expired."""
     if code is None:
         raise CodeError(_("Ask for a code first."))
     if code.used_at is not None:
         raise CodeError(_("This code has already been used."))
     if utcnow() >= code.expires_at:
         raise CodeError(_("This code has expired. Ask for a new one."))
-    _spend_try(rating_id, code)
-    if not _is_right(rating_id, code, typed):
+
+
+def _use(code: VerificationCode, typed: str) -> None:
+    """After a counted try: mark the code used when `typed` is right, else CodeError."""
+    if not _is_right(code, typed):
         db.session.refresh(code)
         left = MAX_ATTEMPTS - code.attempts
         if left <= 0:
@@ -198,7 +237,6 @@ def _consume(rating_id: int, typed: str) -> VerificationCode:
     )
     if used.rowcount != 1:
         raise CodeError(_("This code has already been used."))
-    return code
 
 
 def _confirmed_again(rating: Rating, typed: str) -> None:
@@ -207,7 +245,7 @@ def _confirmed_again(rating: Rating, typed: str) -> None:
     if code is None or code.used_at is None:
         raise RatingClosed(_("This rating is no longer waiting for a code. Please rate again."))
     _spend_try(rating.id, code)
-    if not _is_right(rating.id, code, typed):
+    if not _is_right(code, typed):
         raise RatingClosed(_("This rating is no longer waiting for a code. Please rate again."))
 
 
@@ -232,3 +270,37 @@ def verify_with_code(rating_id: int, typed: str) -> Rating:
         raise
     db.session.commit()
     return rating
+
+
+def issue_vote_code(vote_id: int, number: str, identity: str) -> tuple[VerificationCode, str]:
+    """A code for a phone vote (no commit): the SMS region and the destination caps and
+    budget of every code apply. The caller sends it (send_vote_code) after committing."""
+    check_sms_region(number)
+    check_can_send_to(Channel.SMS, identity)
+    return _new_code(Channel.SMS, identity, masked_hint("phone", number), offline_vote_id=vote_id)
+
+
+def send_vote_code(number: str, code: VerificationCode, plain: str) -> None:
+    """Text the caller their code to read back to staff; SmsNotSent on failure."""
+    minutes = int(CODE_TTL.total_seconds() // 60)
+    send_sms(
+        number,
+        _(
+            "Your Service Star vote code is %(prefix)s-%(code)s. Read it to the member of "
+            "staff taking your vote. It is valid for %(minutes)d minutes. If you did not "
+            "vote by phone, ignore this message.",
+            prefix=code.prefix, code=plain, minutes=minutes,
+        ),
+    )  # fmt: skip
+
+
+def use_vote_code(vote_id: int, typed: str) -> VerificationCode:
+    """Spend one try of the phone vote's code and mark it used when right (no commit).
+
+    The caller holds the vote's row lock and commits a wrong try too (the count must stay).
+    """
+    code = _newest_code(VerificationCode.offline_vote_id == vote_id)
+    _check_usable(code)
+    _count_try(code)
+    _use(code, (typed or "").strip())
+    return code
