@@ -24,17 +24,10 @@ from core.forms import (
     text_field,
     to_choices,
 )
+from core.labels import SOURCE_LABELS
 from core.models.campaign import JUDGE_CRITERIA, CampaignStage
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
 from scoring.composite import validate_weights
-
-SOURCE_LABELS = {
-    "customer": _l("Customer ratings"),
-    "supervisor": _l("Supervisor"),
-    "colleagues": _l("Colleague votes"),
-    "self": _l("Self-evaluation"),
-    "judges": _l("Judges"),
-}
 
 
 def weight_field_name(stage: CampaignStage, source: str) -> str:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from admin import bp
 from admin.access import admin_required, require_branch, roles_required
 from admin.campaign_forms import (
-    SOURCE_LABELS,
     SelfReviewForm,
     SupervisorEvaluationForm,
     WaiveSourceForm,
@@ -22,7 +21,7 @@ from admin.pages import form_page
 from core.actions import attempt
 from core.extensions import db
 from core.forms import scores_of, to_choices
-from core.labels import label
+from core.labels import SOURCE_LABELS, label
 from core.models import Campaign, Employee, Role, SelfEvaluation, SupervisorEvaluation
 from core.services import DomainError
 from core.services.campaign.evaluations import (

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from admin import bp
 from admin.access import admin_required, branch_filter, staff_required, visible_branch_ids
 from admin.campaign_forms import (
-    SOURCE_LABELS,
     CampaignForm,
     PanelForm,
     RegisterOnBehalfForm,
@@ -19,7 +18,7 @@ from admin.pages import form_page
 from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
-from core.labels import label
+from core.labels import SOURCE_LABELS, label
 from core.models import Campaign, CampaignStage, Employee, Registration, Role, User
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.registration import past_closing_date, register_employee

@@ -159,3 +159,13 @@ def dimension_labels() -> dict[str, str]:
     """Labels of the rating dimensions (config RATING_DIMENSIONS) and overall, by key."""
     labels = {key: _(text) for key, text in current_app.config["RATING_DIMENSIONS"]}
     return {"overall": _("Overall"), **labels}
+
+
+# The evaluation sources of a campaign stage (core.services.campaign.sources).
+SOURCE_LABELS = {
+    "customer": _l("Customer ratings"),
+    "supervisor": _l("Supervisor"),
+    "colleagues": _l("Colleague votes"),
+    "self": _l("Self-evaluation"),
+    "judges": _l("Judges"),
+}

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from core.actions import attempt
 from core.extensions import db, limiter
 from core.forms import RegistrationForm, scores_of, to_choices
+from core.labels import SOURCE_LABELS
 from core.models import Campaign, CampaignStage, Employee, SelfEvaluationStatus
 from core.services.campaign.colleague_votes import (
     ballot_choices,
@@ -21,7 +22,7 @@ from core.services.campaign.evaluations import (
     submit_self_evaluation,
 )
 from core.services.campaign.registration import past_closing_date, register_employee
-from core.services.campaign.results import published_results, snapshot_rows
+from core.services.campaign.results import pass_count, published_results, snapshot_rows
 from core.services.campaign.rounds import (
     RANKED_STAGES,
     is_candidate,
@@ -94,6 +95,12 @@ def _page(secret, employee, campaign, status=200, **forms):
         register_form = RegistrationForm()
     self_form, own = _self_form(campaign, employee, forms.get("self_form"))
     published = {s: snapshot_rows(published_results(campaign, s)) for s in RANKED_STAGES}
+    own_results = {
+        stage: row
+        for stage, rows in published.items()
+        for row in rows
+        if row["employee_id"] == employee.id
+    }
     return render_template(
         "staff/campaign/page.html",
         secret=secret,
@@ -107,6 +114,9 @@ def _page(secret, employee, campaign, status=200, **forms):
         self_form=self_form,
         own=own,
         published={s: rows for s, rows in published.items() if rows},
+        own_results=own_results,
+        pass_counts={stage: pass_count(campaign, stage) for stage in RANKED_STAGES},
+        source_labels=SOURCE_LABELS,
         colleagues=accepted_self_evaluations(campaign, employee.branch_id),
     ), status
 

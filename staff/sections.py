@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from core.forms import RedeemForm
 from core.i18n import current_locale_code
 from core.labels import dimension_labels
-from core.models import AwardWinner, Campaign, Employee, PeriodTier, Rating, Redemption, Reward
+from core.models import (
+    AwardWinner,
+    Campaign,
+    Employee,
+    PeriodTier,
+    Rating,
+    Redemption,
+    Reward,
+    StageResult,
+)
 from core.services.awards.winners import awards_of
+from core.services.campaign.results import published_winners
 from core.services.campaign.setup import campaigns_for_branch
 from core.services.periods import current_period_key
 from core.services.points.ledger import balance_of
@@ -51,6 +61,7 @@ class StaffSections:
     rewards: list[Reward]
     redemptions: list[Redemption]
     awards: list[AwardWinner]
+    campaign_wins: list[StageResult]  # Service Star selections won
     campaigns: list[Campaign]
     labels: dict[str, str]
     redeem: RedeemForm
@@ -125,6 +136,7 @@ def staff_sections(
         rewards=rewards,
         redemptions=redemptions_of(employee.id),
         awards=awards_of(employee.id),
+        campaign_wins=published_winners(employee.id),
         campaigns=campaigns_for_branch(employee.branch_id),
         labels=dimension_labels(),
         redeem=redeem_form(balance - held, rewards, latest_tier(employee.id)),

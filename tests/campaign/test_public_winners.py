@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import CampaignStage, StageResult
+from core.models import CampaignStage, Employee, StageResult
 from core.services.campaign.registration import register_employee
 from core.services.campaign.stages import advance_stage
 from core.services.people.employees import issue_private_link
@@ -50,3 +50,23 @@ def test_admins_and_staff_are_pointed_to_the_published_wall(
     login_as(make_user())
     detail = client.get(f"/admin/campaigns/{campaign.id}")
     assert detail.status_code == 200 and "/stars/selection" in detail.get_data(as_text=True)
+
+
+def test_a_winner_finds_the_win_and_its_certificate_under_my_awards(client, make_campaign, branch):
+    _through_final(make_campaign, branch, publish=True)
+    ann, bo = (
+        db.session.scalars(select(Employee).where(Employee.display_name == name)).one()
+        for name in ("Ann Lee", "Bo Chen")
+    )
+    token = db.session.scalars(
+        select(StageResult.verification_token).where(
+            StageResult.employee_id == ann.id, StageResult.stage == CampaignStage.FINAL
+        )
+    ).one()
+
+    anns = client.get(urlsplit(issue_private_link(ann)).path).get_data(as_text=True)
+    bos = client.get(urlsplit(issue_private_link(bo)).path).get_data(as_text=True)
+
+    assert "My awards" in anns and "Star 2026" in anns
+    assert f"/stars/verify/{token}/certificate" in anns
+    assert "My awards" not in bos

@@ -199,3 +199,28 @@ def test_staff_campaign_forms_require_a_csrf_token(make_app):
         )
         assert response.status_code == 400
         assert _count(Registration) == 0
+
+
+def test_a_candidate_sees_their_own_breakdown_and_no_one_elses(client, second_round):
+    campaign, (ann, bo, cy), _voters = second_round
+    waive_gaps(campaign)
+    advance_stage(campaign, None)  # the second round closes: two of three go through
+
+    cys_page = client.get(f"{_page(cy)}/campaigns/{campaign.id}").get_data(as_text=True)
+    anns_page = client.get(f"{_page(ann)}/campaigns/{campaign.id}").get_data(as_text=True)
+
+    assert cys_page.count("<h3>My result</h3>") == 2, "one per closed stage"
+    assert "only the first 2 go through." in cys_page
+    assert "Customer ratings:" in cys_page and "×" in cys_page
+    assert cys_page.count('class="breakdown"') == 2, "only Cy's own lines, not the others'"
+    assert "you go through." in anns_page
+
+
+def test_a_colleague_who_is_not_a_candidate_sees_no_breakdown(client, second_round):
+    campaign, _candidates, (dee, _eve) = second_round
+    waive_gaps(campaign)
+    advance_stage(campaign, None)
+
+    page = client.get(f"{_page(dee)}/campaigns/{campaign.id}").get_data(as_text=True)
+
+    assert "My result" not in page and 'class="breakdown"' not in page

@@ -204,8 +204,9 @@ def published_results(campaign: Campaign, stage: CampaignStage) -> list[StageRes
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.employee_name))
 
 
-def published_winners() -> list[StageResult]:
-    """Winners of every published campaign (for the public wall of fame), newest first."""
+def published_winners(employee_id: int | None = None) -> list[StageResult]:
+    """Winners of every published campaign (for the public wall of fame; with
+    `employee_id`, that employee's wins for their page), newest first."""
     query = (
         select(StageResult)
         .join(Campaign, Campaign.id == StageResult.campaign_id)
@@ -216,4 +217,6 @@ def published_winners() -> list[StageResult]:
         )
         .order_by(Campaign.id.desc(), StageResult.rank)
     )
+    if employee_id is not None:
+        query = query.where(StageResult.employee_id == employee_id)
     return list(db.session.scalars(query))
