@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from admin import bp
@@ -13,6 +14,8 @@ from core.actions import attempt
 from core.extensions import db
 from core.models import Branch
 from core.services.people.branches import create_branch, set_branch_active, update_branch
+from core.services.people.cards import qr_svg
+from core.services.people.noticeboards import issue_noticeboard_link, revoke_noticeboard_link
 
 
 @bp.get("/branches")
@@ -51,7 +54,35 @@ def branch_edit(branch_id: int):
         field="name",
     ):
         return redirect(url_for("admin.branch_list"))
-    return form_page("admin/branches/form.html", form, branch=branch)
+    return form_page("admin/branches/form.html", form, branch=branch, button=EmptyForm())
+
+
+@bp.post("/branches/<int:branch_id>/noticeboard")
+@admin_required
+def branch_noticeboard(branch_id: int):
+    """A new link to the branch's staff noticeboard (the old one stops working); shown once."""
+    branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.branch_edit", branch_id=branch_id))
+    link = issue_noticeboard_link(branch, current_user)
+    # Shown in this response only: just its hash is stored.
+    return render_template(
+        "admin/branches/noticeboard.html",
+        branch=branch,
+        link=link,
+        qr=Markup(qr_svg(link)),  # noqa: S704 - generated SVG of our own URL
+    )
+
+
+@bp.post("/branches/<int:branch_id>/noticeboard/revoke")
+@admin_required
+def branch_noticeboard_revoke(branch_id: int):
+    """Make the branch's noticeboard link stop working."""
+    branch = get_visible_or_404(Branch, branch_id, branch_of=lambda b: b.id)
+    if EmptyForm().validate_on_submit():
+        revoke_noticeboard_link(branch, current_user)
+        flash(_("The noticeboard link no longer works."), "success")
+    return redirect(url_for("admin.branch_edit", branch_id=branch_id))
 
 
 @bp.post("/branches/<int:branch_id>/active")

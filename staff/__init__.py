@@ -9,4 +9,4 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/me")
 
 # Route modules register their views on the blueprint above when imported.
-from staff import campaign, views  # noqa: E402, F401
+from staff import campaign, noticeboard, views  # noqa: E402, F401

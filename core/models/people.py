@@ -24,6 +24,8 @@ class Branch(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SHA-256 of the secret of the branch's staff noticeboard link; None: no link.
+    noticeboard_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     employees: Mapped[list["Employee"]] = relationship(back_populates="branch")
 

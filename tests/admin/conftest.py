@@ -113,6 +113,8 @@ def _offline_vote(branch):
 ROUTE_EXAMPLES = {
     "admin.branch_edit": lambda branch: {"branch_id": branch.id},
     "admin.branch_toggle_active": lambda branch: {"branch_id": branch.id},
+    "admin.branch_noticeboard": lambda branch: {"branch_id": branch.id},
+    "admin.branch_noticeboard_revoke": lambda branch: {"branch_id": branch.id},
     "admin.branch_cards": lambda branch: {"branch_id": branch.id},
     "admin.employee_detail": _employee,
     "admin.employee_edit": _employee,

@@ -294,6 +294,8 @@ NOT_EDITS = {
     "admin.campaign_self_review": "a review of a self-evaluation (record_change)",
     "admin.judging_score": "a judge's score (record_created, then record_change)",
     "admin.rules_close_period": "fixes a period's tiers (points.close_period, ledger entries)",
+    "admin.branch_noticeboard": "a new noticeboard link secret, never logged",
+    "admin.branch_noticeboard_revoke": "revokes the noticeboard link (branch.revoke_noticeboard)",
     "admin.ballot_print": "prints a ballot batch (record_created)",
     "admin.ballot_batch": "voids one ballot with a reason (record_change)",
     "admin.ballot_enter": "enters a paper ballot's vote (record_created)",

@@ -1,0 +1,44 @@
+"""A branch's staff noticeboard (/me/board/<secret>): announced selection results and the
+rules of points and rewards, for everyone in the staff room; nothing private."""
+
+from flask import abort, render_template
+
+from core.extensions import limiter
+from core.i18n import current_locale_code
+from core.services.campaign.results import published_results
+from core.services.campaign.rounds import RANKED_STAGES
+from core.services.campaign.setup import campaigns_for_branch
+from core.services.people.noticeboards import branch_for_noticeboard
+from core.services.points.rewards import catalogue
+from core.services.points.rules import current_points_rules, current_rule_set
+from staff import bp
+from staff.access import PAGE_LIMIT
+
+
+def _announced(campaign) -> list[tuple]:
+    """(stage, names going through) of each closed stage of the campaign, in order."""
+    stages = []
+    for stage in RANKED_STAGES:
+        rows = published_results(campaign, stage)
+        if rows:
+            stages.append((stage, [r for r in rows if r.passed], len(rows)))
+    return stages
+
+
+@bp.get("/board/<secret>")
+@limiter.limit(PAGE_LIMIT)
+def noticeboard(secret: str):
+    """The branch's noticeboard; 404 for an unknown or revoked link."""
+    branch = branch_for_noticeboard(secret)
+    if branch is None:
+        abort(404)
+    rules, rule_set = current_points_rules(), current_rule_set()
+    return render_template(
+        "staff/noticeboard.html",
+        branch=branch,
+        campaigns=[(c, _announced(c)) for c in campaigns_for_branch(branch.id)],
+        rules=rules,
+        standard=rules.standard_text(current_locale_code()),
+        since=rule_set.created_at if rule_set is not None else None,
+        rewards=catalogue(active_only=True),
+    )
