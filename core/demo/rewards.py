@@ -37,7 +37,9 @@ def _seed_catalogue() -> list[Reward]:
 def _seed_requests(rewards: list[Reward]) -> int:
     """One request per employee who can afford the cheapest reward."""
     made = 0
-    for employee in db.session.scalars(select(Employee).where(Employee.active.is_(True))):
+    # Read them all first: each request begins its own write transaction.
+    employees = db.session.scalars(select(Employee).where(Employee.active.is_(True))).all()
+    for employee in employees:
         try:
             request_redemption(employee, rewards[0], None, "")
         except DomainError:
