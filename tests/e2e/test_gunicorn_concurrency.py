@@ -20,6 +20,7 @@ from core.models import (
     Redemption,
     VerificationCode,
 )
+from core.services.points.ledger import adjust_points
 from core.services.points.redemptions import request_redemption
 from tests.e2e.customer import Customer
 from tests.e2e.servers import one_time_code
@@ -91,10 +92,14 @@ def test_concurrent_submissions_of_one_verified_customer_store_one_rating(
 def test_concurrent_approvals_spend_a_balance_that_covers_one_only_once(site_app, gunicorn):
     employee = make_employee()
     reward = make_reward(cost=30)
-    give_points(employee, 30)
+    give_points(employee, 600)
     admin = make_user(email="boss@example.com")
     db.session.commit()
     redemption_ids = [request_redemption(employee, reward).id for _ in range(20)]
+    # Requests hold their points, so twenty could only be made with 600; a correction
+    # afterwards leaves 30, which covers one approval.
+    adjust_points(employee, -570, None, "Correction after the requests")
+    db.session.commit()
     server = gunicorn(workers=WORKERS)
     web = signed_in_admin(server.url, admin.email, "correct horse battery")
     token = csrf_token(web.get("/admin/redemptions").text)
