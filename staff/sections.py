@@ -118,15 +118,16 @@ def staff_sections(
     ledger_offset = (ledger_page - 1) * LEDGER_PER_PAGE
     lines = ledger_lines(employee.id, limit=LEDGER_PER_PAGE + 1, offset=ledger_offset)
     entries, more_entries = _page_of(lines, LEDGER_PER_PAGE)
+    standing = employee_standing(employee.id, key)
     sections = StaffSections(
         period_key=key,
-        standing=employee_standing(employee.id, key),
+        standing=standing,
         ratings=ratings,
         ratings_page=ratings_page,
         more_ratings=more_ratings,
         balance=balance,
         held=held,
-        tier=tier_outlook(employee.id),
+        tier=tier_outlook(employee.id, standing.overall if standing else None),
         fixed_tiers=fixed_tiers(employee.id),
         entries=entries,
         ledger_page=ledger_page,

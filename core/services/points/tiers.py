@@ -166,11 +166,14 @@ def correct_tiers_after_hiding(rating: Rating, actor: User | None) -> None:
         row.extra += entry.amount
 
 
-def tier_outlook(employee_id: int) -> TierOutlook:
-    """The employee's tier in the current period so far (provisional until it is closed)."""
+def tier_outlook(employee_id: int, row: LeaderboardRow | None) -> TierOutlook:
+    """The employee's tier in the current period so far (provisional until it is closed).
+
+    `row` is the employee's leaderboard row of this period (None without ratings), which
+    the caller already has: ranking the whole period again here would double the work.
+    """
     key = current_period_key()
     tiers = current_points_rules().tiers
-    row = next((r for r in leaderboard(key) if r.employee_id == employee_id), None)
     earned = earned_in_period(key, [employee_id]).get(employee_id, 0)
     score = row.score if row is not None and row.eligible else None
     index = tier_index(score, tiers)
