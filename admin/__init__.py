@@ -10,6 +10,7 @@ from admin import (  # noqa: E402, F401
     auth,
     awards,
     branches,
+    campaign_retrospective,
     campaign_reviews,
     campaigns,
     dashboard,

@@ -140,3 +140,13 @@ class FinalScoreForm(FlaskForm):
 
 
 JUDGE_FORMS = {CampaignStage.SECOND: SecondRoundScoreForm, CampaignStage.FINAL: FinalScoreForm}
+
+
+class LessonsForm(FlaskForm):
+    text = text_field(_l("Lessons learned"), maximum=10_000, required=False)
+
+
+class ImprovementActionForm(FlaskForm):
+    criterion = SelectField(_l("Criterion"), choices=[])
+    action = text_field(_l("Training action"), maximum=500)
+    due_on = DateField(_l("Due by"), validators=[Optional()])

@@ -8,24 +8,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
+from core.labels import CRITERION_LABELS
 from core.services.campaign.evaluations import TEXT_MAX
 from core.services.campaign.registration import HIGHLIGHTS_MAX
 from core.text import bdi, isolate
-
-CRITERION_LABELS = {
-    "practical_skill": _l("Practical skill"),
-    "adaptability": _l("Adaptability"),
-    "teamwork": _l("Teamwork"),
-    "overall_quality": _l("Overall quality"),
-    "service_philosophy": _l("Service philosophy"),
-    "innovation": _l("Innovation"),
-    "attitude": _l("Attitude"),
-    "quality": _l("Quality"),
-    "efficiency": _l("Efficiency"),
-    "performance": _l("Performance"),
-    "growth": _l("Growth"),
-    "self_management": _l("Self-management"),
-}
 
 
 def to_choices(pairs) -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from flask import current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 from core.extensions import babel
-from core.labels import channel_label, label
+from core.labels import channel_label, criterion_label, label
 from core.localtime import local_time
 from scoring.scores import display_score
 
@@ -120,6 +120,8 @@ def init_app(app) -> None:
     app.add_template_filter(display_score)
     # {{ "paper"|channel_label }}: a customer vote's channel as stored in result lines.
     app.add_template_filter(channel_label)
+    # {{ "judges:teamwork"|criterion_label }}: "Judges · Teamwork" (improvement plans).
+    app.add_template_filter(criterion_label)
     app.jinja_env.globals.update(
         language_links=language_links, html_lang=html_lang, locale_code=current_locale_code
     )

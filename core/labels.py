@@ -161,6 +161,23 @@ def dimension_labels() -> dict[str, str]:
     return {"overall": _("Overall"), **labels}
 
 
+# The criteria managers, candidates and judges score (1..10), by stored field name.
+CRITERION_LABELS = {
+    "practical_skill": _l("Practical skill"),
+    "adaptability": _l("Adaptability"),
+    "teamwork": _l("Teamwork"),
+    "overall_quality": _l("Overall quality"),
+    "service_philosophy": _l("Service philosophy"),
+    "innovation": _l("Innovation"),
+    "attitude": _l("Attitude"),
+    "quality": _l("Quality"),
+    "efficiency": _l("Efficiency"),
+    "performance": _l("Performance"),
+    "growth": _l("Growth"),
+    "self_management": _l("Self-management"),
+}
+
+
 # The evaluation sources of a campaign stage (core.services.campaign.sources).
 SOURCE_LABELS = {
     "customer": _l("Customer ratings"),
@@ -169,3 +186,11 @@ SOURCE_LABELS = {
     "self": _l("Self-evaluation"),
     "judges": _l("Judges"),
 }
+
+
+def criterion_label(key: str) -> str:
+    """The label of a scored criterion given as "source:criterion" ("judges:teamwork")."""
+    source, _sep, criterion = key.partition(":")
+    name = dimension_labels().get(criterion) if source == "customer" else None
+    name = name or CRITERION_LABELS.get(criterion, criterion)
+    return f"{SOURCE_LABELS.get(source, source)} · {name}"

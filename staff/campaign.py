@@ -21,6 +21,7 @@ from core.services.campaign.evaluations import (
     self_evaluation_of,
     submit_self_evaluation,
 )
+from core.services.campaign.improvement import actions_of
 from core.services.campaign.registration import past_closing_date, register_employee
 from core.services.campaign.results import pass_count, published_results, snapshot_rows
 from core.services.campaign.rounds import (
@@ -118,6 +119,7 @@ def _page(secret, employee, campaign, status=200, **forms):
         pass_counts={stage: pass_count(campaign, stage) for stage in RANKED_STAGES},
         source_labels=SOURCE_LABELS,
         colleagues=accepted_self_evaluations(campaign, employee.branch_id),
+        improvement=actions_of(campaign, employee) if registration else [],
     ), status
 
 

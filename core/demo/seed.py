@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.database import begin_write
 from core.demo.campaign import seed_demo_campaign
+from core.demo.improvement import seed_demo_improvement
 from core.demo.ratings import seed_demo_ratings, seed_demo_tiers
 from core.demo.rewards import seed_demo_rewards
 from core.extensions import db
@@ -105,8 +106,10 @@ def seed_demo() -> DemoSummary:
     db.session.commit()
     # Other areas append their demo steps here: each takes the summary, may add
     # summary.notes, and commits its own rows.
-    seed_demo_campaign(summary.notes)
+    campaign = seed_demo_campaign(summary.notes)
     seed_demo_ratings(summary.notes)
+    if campaign is not None:
+        seed_demo_improvement(campaign, summary.notes)
     seed_demo_tiers(summary.notes)
     seed_demo_rewards(summary.notes)
     seed_demo_receipt_codes(summary.notes)

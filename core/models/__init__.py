@@ -23,6 +23,7 @@ from core.models.campaign import (
     SupervisorEvaluation,
     VoteTally,
 )
+from core.models.campaign_review import CampaignLessons, ImprovementAction
 from core.models.feedback import (
     Channel,
     DisputeStatus,
@@ -76,6 +77,8 @@ __all__ = [
     "AwardStatus",
     "AwardWinner",
     "CategoryKind",
+    "CampaignLessons",
+    "ImprovementAction",
     "BallotBatch",
     "BallotStatus",
     "BallotUse",

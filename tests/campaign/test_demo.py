@@ -5,7 +5,14 @@ from sqlalchemy import func, select
 
 from core.demo.seed import seed_demo
 from core.extensions import db
-from core.models import Campaign, CampaignStage, JudgePanelMember, Registration, Role
+from core.models import (
+    Campaign,
+    CampaignStage,
+    ImprovementAction,
+    JudgePanelMember,
+    Registration,
+    Role,
+)
 from core.services.campaign.agenda import campaigns_waiting
 from core.services.campaign.evaluations import unmanaged_branch_ids
 from core.services.campaign.results import published_winners
@@ -21,6 +28,8 @@ def test_seed_demo_creates_one_registration_stage_campaign(app):
     assert campaign.stage is CampaignStage.REGISTRATION
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 4
     assert db.session.scalar(select(func.count()).select_from(JudgePanelMember)) == 2
+    # The first candidate has a training action on their weakest criterion.
+    assert db.session.scalar(select(func.count()).select_from(ImprovementAction)) == 1
 
 
 def test_the_demo_campaign_walks_through_every_stage(app):
