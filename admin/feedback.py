@@ -14,6 +14,7 @@ from core.forms import to_choices
 from core.i18n import current_locale_code
 from core.labels import dimension_labels
 from core.models import Employee, Rating, RatingStatus
+from core.services.campaign.offline_list import flagged_offline_votes
 from core.services.people.branches import branch_choices, employee_choices
 from core.services.points.rules import current_points_rules
 from core.services.ratings.moderation import (
@@ -77,6 +78,7 @@ def feedback_list():
         form,
         flags=flags,
         dims=dimension_labels(),
+        offline=flagged_offline_votes(visible_branch_ids()),
         **paged(query, PER_PAGE),
     )
 

@@ -227,3 +227,18 @@ def test_the_candidate_sees_their_own_plan_on_their_page(client, second_round, m
     assert page.status_code == 200
     assert "Shadow a senior at the till." in html
     assert "Greet every customer by name." not in html
+
+
+def test_flagged_paper_votes_reach_the_moderation_inbox_with_their_channel(
+    client, login_as, make_campaign, branch
+):
+    campaign, (ann, _bo) = campaign_with_candidates(make_campaign, branch)
+    _batch, codes, clerk = printed(campaign, branch, count=4)
+    for code in codes[:3]:  # one phone on three ballots
+        enter_paper_ballot(campaign, code, PHONE, {ann.id: 5}, clerk)
+    enter_paper_ballot(campaign, codes[3], "13912345678", {ann.id: 5}, clerk)
+    login_as(make_user(Role.ADMIN))
+    html = client.get("/admin/feedback").get_data(as_text=True)
+    assert "paper and phone votes in a suspicious pattern" in html
+    assert "Paper ballot 3" in html
+    assert f"/admin/campaigns/{campaign.id}/offline" in html

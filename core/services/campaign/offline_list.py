@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.labels import label
-from core.models import Campaign, OfflineVote, OfflineVoteStatus
+from core.models import Campaign, CampaignStage, OfflineVote, OfflineVoteStatus
 from core.services.csv_safe import safe_csv
 from core.services.ratings.bursts import burst_members
 
@@ -83,3 +83,23 @@ def offline_votes_csv(campaign: Campaign, branch_ids: set[int] | None) -> bytes:
         for mark in vote.marks
     )
     return safe_csv(header, rows)
+
+
+def flagged_offline_votes(branch_ids: set[int] | None) -> list[tuple[Campaign, dict[str, int]]]:
+    """For the moderation inbox: per campaign not yet published, its counted offline votes
+    in these branches (None: all) that are in a suspicious pattern, by channel."""
+    running = db.session.scalars(
+        select(Campaign).where(Campaign.stage != CampaignStage.PUBLISHED).order_by(Campaign.id)
+    )
+    found = []
+    for campaign in running:
+        flagged = suspicious_vote_ids(campaign)
+        if not flagged:
+            continue
+        by_channel: dict[str, int] = {}
+        for vote in offline_votes(campaign, branch_ids):
+            if vote.id in flagged and vote.status is OfflineVoteStatus.COUNTED:
+                by_channel[vote.channel.value] = by_channel.get(vote.channel.value, 0) + 1
+        if by_channel:
+            found.append((campaign, by_channel))
+    return found
