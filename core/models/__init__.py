@@ -54,6 +54,13 @@ from core.models.people import (
     User,
     UserSession,
 )
+from core.models.place_rewards import (
+    Commitment,
+    CommitmentKind,
+    PlaceReward,
+    PlaceRewardGrant,
+    PlaceRewardKind,
+)
 from core.models.points import (
     EmployeeBalance,
     EmployeePeriodDimension,
@@ -91,6 +98,8 @@ __all__ = [
     "VoteTally",
     "Branch",
     "Channel",
+    "Commitment",
+    "CommitmentKind",
     "DisputeStatus",
     "Employee",
     "EmployeeBalance",
@@ -104,6 +113,9 @@ __all__ = [
     "OfflineVote",
     "OfflineVoteStatus",
     "PaperBallot",
+    "PlaceReward",
+    "PlaceRewardGrant",
+    "PlaceRewardKind",
     "PointsEntry",
     "PeriodTier",
     "PointsRuleSet",
