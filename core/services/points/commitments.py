@@ -44,6 +44,7 @@ def closed_commitments(limit: int = 50) -> list[Commitment]:
 
 def deliver_commitment(commitment_id: int, actor: User | None) -> Commitment:
     """Record that the promise was kept; commits. Refused when delivered or cancelled."""
+    actor_id = actor.id if actor is not None else None  # read before any change: no autoflush
     commitment = write_locked(Commitment, commitment_id)
     try:
         if commitment is None:
@@ -56,7 +57,7 @@ def deliver_commitment(commitment_id: int, actor: User | None) -> Commitment:
         db.session.rollback()
         raise
     commitment.delivered_at = utcnow()
-    commitment.delivered_by_id = actor.id if actor is not None else None
+    commitment.delivered_by_id = actor_id
     record_change("commitment.deliver", commitment, user=actor)
     db.session.commit()
     return commitment
