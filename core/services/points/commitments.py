@@ -12,6 +12,7 @@ from core.extensions import db
 from core.models import Commitment, Employee, PlaceRewardGrant, User, utcnow
 from core.services import DomainError
 from core.services.audit import record_change
+from core.services.points.place_rewards import result_title
 
 
 class CommitmentError(DomainError):
@@ -65,9 +66,11 @@ def deliver_commitment(commitment_id: int, actor: User | None) -> Commitment:
 
 @dataclass(frozen=True)
 class WinnerReward:
-    """One granted place reward and, for a promise, its commitment."""
+    """One granted place reward, what its place was won in and, for a promise, its
+    commitment."""
 
     grant: PlaceRewardGrant
+    won_in: str
     commitment: Commitment | None
 
 
@@ -82,4 +85,4 @@ def winner_rewards(employee_id: int) -> list[WinnerReward]:
         c.grant_id: c
         for c in db.session.scalars(select(Commitment).where(Commitment.employee_id == employee_id))
     }
-    return [WinnerReward(g, commitments.get(g.id)) for g in grants]
+    return [WinnerReward(g, result_title(g.place_reward), commitments.get(g.id)) for g in grants]

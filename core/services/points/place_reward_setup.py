@@ -73,6 +73,24 @@ def rewards_of(owner: Owner) -> list[PlaceReward]:
     return list(db.session.scalars(query.order_by(PlaceReward.place, PlaceReward.id)))
 
 
+def award_rewards_on_offer(periods: int = 3) -> list[tuple[str, list[PlaceReward]]]:
+    """("<period> · <category>", its place rewards) of the newest periods not withdrawn,
+    for the staff's rules: what the winners of each award get."""
+    recent = db.session.scalars(
+        select(AwardPeriod)
+        .where(AwardPeriod.status != AwardStatus.WITHDRAWN)
+        .order_by(AwardPeriod.ends_on.desc(), AwardPeriod.id.desc())
+        .limit(periods)
+    )
+    offers = []
+    for period in recent:
+        for category in period.categories:
+            rewards = rewards_of(category)
+            if rewards:
+                offers.append((f"{period.name} · {category.name}", rewards))
+    return offers
+
+
 def _refuse_unless_open(owner: Owner) -> None:
     if is_settled(owner):
         raise PlaceRewardError(_l("The results are published: their rewards no longer change."))
