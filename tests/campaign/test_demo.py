@@ -5,7 +5,14 @@ from sqlalchemy import func, select
 
 from core.demo.seed import seed_demo
 from core.extensions import db
-from core.models import Campaign, CampaignStage, JudgePanelMember, Registration, Role
+from core.models import (
+    Campaign,
+    CampaignStage,
+    JudgePanelMember,
+    PlaceRewardGrant,
+    Registration,
+    Role,
+)
 from core.services.campaign.agenda import campaigns_waiting
 from core.services.campaign.evaluations import unmanaged_branch_ids
 from core.services.campaign.results import published_winners
@@ -35,6 +42,12 @@ def test_the_demo_campaign_walks_through_every_stage(app):
         stages.append(advance_stage(campaign, None))
     assert stages[-1] is CampaignStage.PUBLISHED
     assert len(published_winners()) == 1
+    # The demo's first place has winners' rewards: granted to the winner when published.
+    (winner,) = published_winners()
+    granted = (
+        select(func.count()).select_from(PlaceRewardGrant).filter_by(employee_id=winner.employee_id)
+    )
+    assert db.session.scalar(granted) >= 2
     assert any("judge@example.com" in note for note in summary.notes)
 
 
