@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from core.database import begin_write
 from core.extensions import db
 from core.models import CampaignStage, Commitment, CommitmentKind, PlaceRewardKind, Role
 from core.services.campaign.registration import register_employee
@@ -18,8 +19,9 @@ from core.services.points.place_reward_setup import (
     PlaceRewardError,
     add_place_reward,
 )
+from core.services.points.place_rewards import reverse_place_rewards
 from tests.campaign.conftest import CUSTOMER_ONLY, rate
-from tests.factories import make_employee, make_user
+from tests.factories import make_award_period, make_employee, make_user
 
 
 def _in_final(make_campaign, branch):
@@ -69,3 +71,27 @@ def test_a_published_campaigns_rewards_no_longer_change(make_campaign, branch):
 
     with pytest.raises(PlaceRewardError):
         add_place_reward(campaign, PlaceRewardData(1, PlaceRewardKind.POINTS, points=5), None)
+
+
+def test_reversing_a_campaign_takes_the_points_back(make_campaign, branch):
+    campaign, ann, _bo = _in_final(make_campaign, branch)
+    add_place_reward(campaign, PlaceRewardData(1, PlaceRewardKind.POINTS, points=100), None)
+    advance_stage(campaign, None)
+
+    begin_write()
+    reversed_now = reverse_place_rewards(campaign, None, "Objection upheld")
+    db.session.commit()
+
+    assert len(reversed_now) == 1 and balance_of(ann.id) == 0
+
+
+def test_the_noticeboard_lists_what_each_award_place_gets(client, branch):
+    category = make_award_period(name="December").categories[0]
+    db.session.commit()
+    add_place_reward(category, PlaceRewardData(1, PlaceRewardKind.POINTS, points=75), None)
+    board = urlsplit(issue_noticeboard_link(branch, None)).path
+
+    page = client.get(board).get_data(as_text=True)
+
+    assert "What the winners of each award get" in page
+    assert "December · Service Star" in page and "75 points" in page
