@@ -22,6 +22,7 @@ from admin import (  # noqa: E402, F401
     judging,
     leaderboards,
     offline_votes,
+    place_rewards,
     points,
     receipt_codes,
     redemptions,

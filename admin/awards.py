@@ -24,6 +24,7 @@ from core.services.awards.winners import (
     set_quota,
     withdraw_period,
 )
+from core.services.points.place_reward_setup import rewards_of
 
 SHOWN_CANDIDATES = 20
 
@@ -76,6 +77,7 @@ def _detail(period: AwardPeriod, failed: FlaskForm | None = None, status=200):
         button=EmptyForm(),
         publish=_shown(failed, PublishForm(prefix="publish")),
         withdraw=ReasonForm(),
+        place_rewards={c.id: rewards_of(c) for c in period.categories},
     ), status
 
 

@@ -34,6 +34,7 @@ from core.services.campaign.setup import CampaignData, create_campaign, set_pane
 from core.services.campaign.stages import advance_stage
 from core.services.campaign.waivers import waivers_of
 from core.services.people.branches import branch_choices
+from core.services.points.place_reward_setup import rewards_of
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:
@@ -163,6 +164,7 @@ def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
         source_labels=SOURCE_LABELS,
         published={s: rows for s, rows in published.items() if rows},
         panels={r: panel_of(campaign, r) for r in EVALUATED_ROUNDS},
+        place_rewards=rewards_of(campaign),
         button=EmptyForm(),
     ), status
 

@@ -20,10 +20,12 @@ from core.models import (
     CampaignStage,
     CategoryKind,
     Channel,
+    CommitmentKind,
     DisputeStatus,
     EntryKind,
     FollowUpState,
     OfflineVoteStatus,
+    PlaceRewardKind,
     RatingStatus,
     RedemptionStatus,
     RewardKind,
@@ -73,6 +75,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         EntryKind.ADJUSTMENT: _l("Adjustment"),
         EntryKind.REVERSAL: _l("Reversal"),
         EntryKind.TIER: _l("Score tier"),
+        EntryKind.PLACE: _l("Winner's reward"),
     },
     RewardKind: {
         RewardKind.CASH_BONUS: _l("Cash bonus"),
@@ -124,6 +127,22 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         OfflineVoteStatus.PENDING: _l("Waiting for the caller's code"),
         OfflineVoteStatus.COUNTED: _l("Counted"),
         OfflineVoteStatus.VOIDED: _l("Voided"),
+    },
+    PlaceRewardKind: {
+        PlaceRewardKind.POINTS: _l("Points"),
+        PlaceRewardKind.ITEM: _l("Catalogue item"),
+        PlaceRewardKind.COMMITMENT: _l("Commitment"),
+    },
+    CommitmentKind: {
+        CommitmentKind.CASH_BONUS: _l("Cash bonus"),
+        CommitmentKind.GIFT_CARD: _l("Gift card or coupon"),
+        CommitmentKind.FREE_PRODUCT: _l("Free product or service"),
+        CommitmentKind.PUBLIC_PRAISE: _l("Public praise"),
+        CommitmentKind.CERTIFICATE: _l("Certificate of honour"),
+        CommitmentKind.SPECIAL_EVENT: _l("Invitation to a special event"),
+        CommitmentKind.PROMOTION: _l("Promotion priority"),
+        CommitmentKind.TRAINING: _l("Training opportunity"),
+        CommitmentKind.JOB_ROTATION: _l("Job rotation"),
     },
 }
 

@@ -9,6 +9,7 @@ from core.services.campaign.results import published_results
 from core.services.campaign.rounds import RANKED_STAGES
 from core.services.campaign.setup import campaigns_for_branch
 from core.services.people.noticeboards import branch_for_noticeboard
+from core.services.points.place_reward_setup import award_rewards_on_offer, rewards_of
 from core.services.points.rewards import catalogue
 from core.services.points.rules import current_points_rules, current_rule_set
 from staff import bp
@@ -36,7 +37,8 @@ def noticeboard(secret: str):
     return render_template(
         "staff/noticeboard.html",
         branch=branch,
-        campaigns=[(c, _announced(c)) for c in campaigns_for_branch(branch.id)],
+        campaigns=[(c, _announced(c), rewards_of(c)) for c in campaigns_for_branch(branch.id)],
+        award_rewards=award_rewards_on_offer(),
         rules=rules,
         standard=rules.standard_text(current_locale_code()),
         since=rule_set.created_at if rule_set is not None else None,

@@ -24,6 +24,7 @@ from core.services.awards.winners import awards_of
 from core.services.campaign.results import published_winners
 from core.services.campaign.setup import campaigns_for_branch
 from core.services.periods import current_period_key
+from core.services.points.commitments import WinnerReward, winner_rewards
 from core.services.points.ledger import balance_of
 from core.services.points.ledger_lines import LedgerLine, ledger_lines
 from core.services.points.redemptions import held_points, redemptions_of
@@ -62,6 +63,7 @@ class StaffSections:
     redemptions: list[Redemption]
     awards: list[AwardWinner]
     campaign_wins: list[StageResult]  # Service Star selections won
+    winner_rewards: list[WinnerReward]  # what the places won gave, and its state
     campaigns: list[Campaign]
     labels: dict[str, str]
     redeem: RedeemForm
@@ -138,6 +140,7 @@ def staff_sections(
         redemptions=redemptions_of(employee.id),
         awards=awards_of(employee.id),
         campaign_wins=published_winners(employee.id),
+        winner_rewards=winner_rewards(employee.id),
         campaigns=campaigns_for_branch(employee.branch_id),
         labels=dimension_labels(),
         redeem=redeem_form(balance - held, rewards, latest_tier(employee.id)),

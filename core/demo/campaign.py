@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.demo.offline_votes import seed_demo_offline_votes
+from core.demo.place_rewards import seed_demo_place_rewards
 from core.extensions import db
 from core.models import Branch, Campaign, CampaignStage, Employee, Role, User
 from core.services.campaign.registration import register_employee
@@ -90,6 +91,7 @@ def seed_demo_campaign(notes: list[str]) -> Campaign | None:
         set_panel(campaign, round_, [judge.id], None)
     if entrants:
         seed_demo_offline_votes(campaign, first_branch.id, manager, notes)
+    seed_demo_place_rewards(db.session.get(Campaign, campaign.id), notes)
     notes.append(
         f"Demo campaign '{campaign.name}' at /admin/campaigns/{campaign.id}: "
         f"{manager.email} evaluates {first_branch.name}'s candidates, {judge.email} judges."

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from core.demo.place_rewards import seed_demo_place_rewards
 from core.extensions import db
 from core.models import AwardPeriod, Employee, Reward, RewardKind
 from core.services import DomainError
@@ -48,10 +49,13 @@ def _seed_requests(rewards: list[Reward]) -> int:
     return made
 
 
-def _seed_award() -> AwardPeriod | None:
-    """Last period's award, its winners the top candidates, published."""
+def _seed_award(notes: list[str]) -> AwardPeriod | None:
+    """Last period's award, its winners the top candidates, published: the Service Star's
+    first place has winners' rewards, granted when it is published."""
     days = period_days(previous_period_key(current_period_key()))
     period = create_period(f"Service Star {days[0]:%Y-%m}", days[0], days[-1], None)
+    seed_demo_place_rewards(period.categories[0], notes)
+    period = db.session.get(AwardPeriod, period.id)
     for category in period.categories:
         ranked = [c for c in candidates(category) if c.rank is not None]
         if ranked:
@@ -69,7 +73,7 @@ def seed_demo_rewards(notes: list[str]) -> None:
         return
     rewards = _seed_catalogue()
     requests = _seed_requests(rewards)
-    period = _seed_award()
+    period = _seed_award(notes)
     notes.append(f"{len(rewards)} demo rewards and {requests} redemption requests.")
     if period is not None:
         notes.append(f"Published award '{period.name}': see /stars.")

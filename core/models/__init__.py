@@ -55,6 +55,13 @@ from core.models.people import (
     User,
     UserSession,
 )
+from core.models.place_rewards import (
+    Commitment,
+    CommitmentKind,
+    PlaceReward,
+    PlaceRewardGrant,
+    PlaceRewardKind,
+)
 from core.models.points import (
     EmployeeBalance,
     EmployeePeriodDimension,
@@ -94,6 +101,8 @@ __all__ = [
     "VoteTally",
     "Branch",
     "Channel",
+    "Commitment",
+    "CommitmentKind",
     "DisputeStatus",
     "Employee",
     "EmployeeBalance",
@@ -107,6 +116,9 @@ __all__ = [
     "OfflineVote",
     "OfflineVoteStatus",
     "PaperBallot",
+    "PlaceReward",
+    "PlaceRewardGrant",
+    "PlaceRewardKind",
     "PointsEntry",
     "PeriodTier",
     "PointsRuleSet",

@@ -18,6 +18,7 @@ class EntryKind(enum.Enum):
     ADJUSTMENT = "adjustment"
     REVERSAL = "reversal"
     TIER = "tier"  # a period's score-tier extra ("tier:<period>"), and its corrections
+    PLACE = "place"  # a winner's place reward ("place:<grant id>"); withdrawn by a REVERSAL
 
 
 class PointsEntry(db.Model):

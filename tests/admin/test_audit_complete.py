@@ -305,6 +305,10 @@ NOT_EDITS = {
     "admin.phone_vote_new": "a pending phone vote, counted only once confirmed",
     "admin.phone_vote_confirm": "confirms a phone vote (record_created)",
     "admin.offline_vote_void": "voids an offline vote with a reason (record_change)",
+    "admin.campaign_rewards": "adds a reward to a campaign's place (record_created)",
+    "admin.award_category_rewards": "adds a reward to a category's place (record_created)",
+    "admin.place_reward_remove": "removes a place reward (place_reward.remove)",
+    "admin.commitment_deliver": "marks a commitment delivered (record_change)",
 }
 
 

@@ -10,6 +10,7 @@ from core.models import (
     CampaignStage,
     ImprovementAction,
     JudgePanelMember,
+    PlaceRewardGrant,
     Registration,
     Role,
 )
@@ -44,6 +45,12 @@ def test_the_demo_campaign_walks_through_every_stage(app):
         stages.append(advance_stage(campaign, None))
     assert stages[-1] is CampaignStage.PUBLISHED
     assert len(published_winners()) == 1
+    # The demo's first place has winners' rewards: granted to the winner when published.
+    (winner,) = published_winners()
+    granted = (
+        select(func.count()).select_from(PlaceRewardGrant).filter_by(employee_id=winner.employee_id)
+    )
+    assert db.session.scalar(granted) >= 2
     assert any("judge@example.com" in note for note in summary.notes)
 
 

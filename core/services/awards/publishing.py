@@ -8,7 +8,7 @@ core.services.awards.reproduce recomputes them to prove it.
 
 A period is published once: after its last local day, or earlier with a written reason;
 with at least one winner; and only when every winner is still eligible or was picked
-with an override reason.
+with an override reason. Publishing grants the winners' place rewards (points.place_rewards).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from core.services.audit import record_audit
 from core.services.awards.candidates import Candidate, barred, candidates, ineligibility
 from core.services.awards.winners import AwardError, written_reason
 from core.services.periods import local_day
+from core.services.points.place_rewards import grant_place_rewards
 from core.services.points.rules import current_points_rules, current_weights, score_settings
 
 # The snapshot keeps the top of each ranking; enough to show and to explain the winners.
@@ -148,5 +149,7 @@ def publish_period(
     record_audit(
         "award_period.publish", "award_period", period.id, {"status": "draft"}, after, user=actor
     )
+    # Published is final today; with a notice period this moves to where it ends.
+    grant_place_rewards(period, actor)
     db.session.commit()
     return snapshot

@@ -1,7 +1,7 @@
 """Award periods: open one, pick winners within each category's quota, withdraw it.
 
 Publishing is core.services.awards.publishing. Withdrawing keeps the snapshot (marked
-withdrawn) and an audit entry; it is final.
+withdrawn) and an audit entry, and reverses the winners' place rewards; it is final.
 """
 
 import secrets
@@ -26,6 +26,7 @@ from core.models import (
 from core.services import DomainError
 from core.services.audit import record_audit, record_change, record_created
 from core.services.awards.candidates import candidates, ineligibility
+from core.services.points.place_rewards import reverse_place_rewards
 
 CITATION_MAX = 1000
 # Written reasons (an override, publishing early): long enough to say something.
@@ -203,6 +204,7 @@ def withdraw_period(period_id: int, actor: User | None, reason: str) -> None:
     period.status = AwardStatus.WITHDRAWN
     period.withdrawn_at = now
     latest_snapshot(period).withdrawn_at = now
+    reverse_place_rewards(period, actor, reason)
     record_audit(
         "award_period.withdraw",
         "award_period",

@@ -1,7 +1,8 @@
 """Advancing a campaign: closing a stage freezes its results and opens the next round.
 
 No silent zeros: a ranked stage closes only when every ranked candidate has each source
-the stage weighs, or an admin waived it for them (see waivers).
+the stage weighs, or an admin waived it for them (see waivers). Publishing the final grants
+the winners' place rewards (points.place_rewards).
 """
 
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from core.services.campaign.rounds import (
     next_stage,
     round_candidates,
 )
+from core.services.points.place_rewards import grant_place_rewards
 
 
 class StageHasGaps(CampaignError):
@@ -62,6 +64,9 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
             db.session.add(
                 VoteTally(campaign_id=campaign.id, round=upcoming, candidate_id=candidate.id)
             )
+    if upcoming is CampaignStage.PUBLISHED:
+        # The final stage frozen is final today; with a notice period this moves.
+        grant_place_rewards(campaign, actor)
     record_audit(
         "campaign.advance", "campaign", campaign.id,
         {"stage": current.value}, {"stage": upcoming.value}, user=actor,

@@ -8,7 +8,8 @@ core.database.begin_write(). Rules:
   the same transaction, and `flask scores verify` checks it.
 - One source awards at most once: (kind, source_key) is unique in the database. Source
   keys: "rating:<id>" (EARNED, and its REVERSAL), "surprise:<id>" (BONUS, and its
-  REVERSAL), "adjustment:<uuid>", and the caller's key for spends ("redemption:<id>").
+  REVERSAL), "adjustment:<uuid>", "place:<grant id>" (PLACE, a winner's place reward, and
+  its REVERSAL), and the caller's key for spends ("redemption:<id>").
 - A balance never goes below zero (a CHECK constraint backs the conditional UPDATEs).
   Hence a reversal takes at most the current balance: when the employee already spent
   the points, the reversal entry is smaller than the original and its reason records
@@ -307,6 +308,16 @@ def adjust_points(employee: Employee, amount: int, actor: User | None, reason: s
         {"amount": amount, "reason": reason}, user=actor,
     )  # fmt: skip
     return entry
+
+
+def credit_place_reward(
+    employee_id: int, amount: int, grant_id: int, actor: User | None
+) -> PointsEntry:
+    """Credit a winner's place reward ("place:<grant id>"); AlreadyRecorded on a repeat.
+    Its purpose is read from the grant (ledger_lines), so no reason is stored."""
+    if not _whole(amount) or amount <= 0:
+        raise InvalidAdjustment(_l("The amount must be a whole number above zero."))
+    return _append(employee_id, amount, EntryKind.PLACE, f"place:{grant_id}", actor)
 
 
 def spend_points(
