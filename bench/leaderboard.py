@@ -9,6 +9,7 @@ over the ratings that the aggregates replace. Exit status 1 when a target is mis
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -285,6 +286,8 @@ def main() -> int:
         ratings=args.pg_ratings, employees=args.pg_employees, verifications=args.verifications
     )
     print(f"\nPostgreSQL, {pg_args.employees:,} employees x {pg_args.ratings:,} ratings:")
+    # Other work on a shared machine slows the Python half of every figure: say how busy.
+    print("  load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     with leaderboard_pg.scratch_database(url):
         ok &= run(pg_args, url, build_postgresql)
     return 0 if ok else 1

@@ -111,6 +111,8 @@ def load_ratings(connection, params: dict) -> None:
     connection.exec_driver_sql(_bound(RATINGS_SQL, params))
     print(f"  inserted {params['count']:,} ratings in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
+    # Enough memory to sort each index's 10 million keys in one pass (this transaction only).
+    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
     for name, definition in constraints:
         connection.exec_driver_sql(f'ALTER TABLE rating ADD CONSTRAINT "{name}" {definition}')
     for _, definition in indexes:
