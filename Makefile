@@ -34,9 +34,10 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 translations: $(RUN_STAMP)
 	$(VENV)/bin/pybabel -q compile -d translations
 
+# Every step sees the port, so the demo's printed links point where the app serves.
 run: run-setup
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	FLASK_RUN_PORT=$(PORT) $(FLASK) db upgrade
+	FLASK_RUN_PORT=$(PORT) $(FLASK) seed-demo --if-empty
 	FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
 test: setup

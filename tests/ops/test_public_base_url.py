@@ -47,7 +47,10 @@ def _make_run_dry(*args: str, env: dict | None = None) -> str:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_port_reaches_flask_run():
-    assert "FLASK_RUN_PORT=8080 .venv/bin/flask --app wsgi run" in _make_run_dry("PORT=8080")
+    dry = _make_run_dry("PORT=8080")
+    assert "FLASK_RUN_PORT=8080 .venv/bin/flask --app wsgi run" in dry
+    # The demo's printed links too.
+    assert "FLASK_RUN_PORT=8080 .venv/bin/flask --app wsgi seed-demo" in dry
     assert "FLASK_RUN_PORT=9090 " in _make_run_dry(env={"FLASK_RUN_PORT": "9090"})
     assert "FLASK_RUN_PORT=5000 " in _make_run_dry(env={"FLASK_RUN_PORT": ""})
 
