@@ -9,7 +9,7 @@ from core.demo.seed import demo_is_needed, seed_demo
 from core.services import DomainError
 
 # Passwords are stored hashed: the way back to a login is a new password.
-LOGINS_HINT = "Demo logins lost? `flask --app wsgi demo-logins` prints new passwords for them."
+LOGINS_HINT = "Demo logins lost? `.venv/bin/flask --app wsgi demo-logins` prints new ones."
 
 
 @click.command("seed-demo")
