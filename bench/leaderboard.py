@@ -240,7 +240,11 @@ def run(args, url: str, build_data) -> bool:
         stats = period_rows()
         page_ms = milliseconds(lambda: leaderboard(PERIOD), 21)
         ok = report("leaderboard (3 queries, scores, ranks)", page_ms, LEADERBOARD_TARGET_MS)
-        report("  of which executing its queries", database_share(lambda: leaderboard(PERIOD), 5))
+        if build_data is build_postgresql:
+            # psycopg fetches every row inside execute, so this is the database's whole
+            # share; sqlite3 fetches later, outside the timed call.
+            share = database_share(lambda: leaderboard(PERIOD), 5)
+            report("  of which executing its queries", share)
         scores = score_employees(stats)
         ok &= report("ranking itself (rank_employees)", milliseconds(
             lambda: rank_employees(scores), 21), RANKING_TARGET_MS)  # fmt: skip
