@@ -80,8 +80,13 @@ def scratch_database(url: str):
     dsn, name = _server_dsn(url)
     quoted = '"' + name.replace('"', '""') + '"'
     with psycopg.connect(dsn, autocommit=True) as server:
-        # Refuse an existing database: it may hold someone's data.
-        server.execute(f"CREATE DATABASE {quoted}")
+        try:
+            server.execute(f"CREATE DATABASE {quoted}")
+        except psycopg.errors.DuplicateDatabase:
+            # It may hold someone's data: never fill or drop a database we did not create.
+            raise SystemExit(
+                f"database {name} exists already: drop it, or name a new one in BENCH_DATABASE_URL"
+            ) from None
     try:
         yield
     finally:
