@@ -52,8 +52,12 @@ def _public_base_url(env, production: bool) -> str:
     explicit = env.get("PUBLIC_BASE_URL", "")
     if explicit:
         return explicit.rstrip("/")
-    port = DEFAULT_PORT if production else _int(env, "FLASK_RUN_PORT", DEFAULT_PORT)
-    return f"http://127.0.0.1:{port}"
+    port = "" if production else env.get("FLASK_RUN_PORT", "").strip()
+    if not port:
+        port = str(DEFAULT_PORT)
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"FLASK_RUN_PORT must be a port number (1 to 65535), not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def load_config(instance_path: str, env=None) -> dict:

@@ -45,7 +45,9 @@ def demo_logins_command() -> None:
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     if not logins.accounts:
-        raise click.ClickException("No demo accounts here: `flask --app wsgi seed-demo` adds them.")
+        raise click.ClickException(
+            "No demo accounts here: `.venv/bin/flask --app wsgi seed-demo` adds them."
+        )
     for name, email, password in logins.accounts:
         click.echo(f"{name}: {email} / {password}")
     if logins.card_url:

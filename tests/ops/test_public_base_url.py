@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from core import ROOT
-from core.config import load_config
+from core.config import ConfigError, load_config
 
 
 def _base(env: dict) -> str:
@@ -20,6 +20,12 @@ def test_development_links_follow_the_port_flask_run_serves_on():
 
 def test_default_port_without_any_setting():
     assert _base({}) == "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize("port", ["80a", "0", "70000", "-1"])
+def test_a_port_that_is_not_a_port_number_is_refused_by_name(port):
+    with pytest.raises(ConfigError, match="FLASK_RUN_PORT"):
+        _base({"FLASK_RUN_PORT": port})
 
 
 def test_a_stated_public_base_url_wins_over_the_port():
