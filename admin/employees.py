@@ -29,7 +29,7 @@ from core.i18n import locale_choices
 from core.models import Branch, Employee
 from core.services.csv_safe import safe_csv
 from core.services.people.branches import branch_choices
-from core.services.people.cards import card_url
+from core.services.people.cards import card_url, readable_card_url
 from core.services.people.employee_identities import contact_choices
 from core.services.people.employee_profile import employee_locale, update_employee
 from core.services.people.employees import (
@@ -144,7 +144,7 @@ def detail_page(employee: Employee, photo_form=None, link_form=None, status: int
     return render_template(
         "admin/employees/detail.html",
         employee=employee,
-        card_url=card_url(employee),
+        card_url=readable_card_url(employee),
         contacts=[hint for _hash, hint in contact_choices(employee)],
         button=EmptyForm(),
         photo_form=photo_form or PhotoForm(),

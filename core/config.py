@@ -40,6 +40,26 @@ def _dimensions(value: str) -> tuple[tuple[str, str], ...]:
     return parsed or DEFAULT_DIMENSIONS
 
 
+DEFAULT_PORT = 5000
+
+
+def _public_base_url(env, production: bool) -> str:
+    """PUBLIC_BASE_URL, else in development the address `flask run` serves on.
+
+    `make run PORT=8080` sets FLASK_RUN_PORT: one setting then moves both the server and
+    the links printed in QR codes. Production always states its address.
+    """
+    explicit = env.get("PUBLIC_BASE_URL", "")
+    if explicit:
+        return explicit.rstrip("/")
+    port = "" if production else env.get("FLASK_RUN_PORT", "").strip()
+    if not port:
+        port = str(DEFAULT_PORT)
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"FLASK_RUN_PORT must be a port number (1 to 65535), not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
+
+
 def load_config(instance_path: str, env=None) -> dict:
     """Build the settings mapping from environment variables (read per call)."""
     env = os.environ if env is None else env
@@ -52,7 +72,7 @@ def load_config(instance_path: str, env=None) -> dict:
         # Keyed hash for customer identities; defaults to a key derived from SECRET_KEY.
         "IDENTITY_HASH_KEY": env.get("IDENTITY_HASH_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", default_db),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_BASE_URL": _public_base_url(env, production),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "en"),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SUPPORTED_LOCALES": ("en", "zh_CN"),

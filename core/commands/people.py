@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Branch, Employee, Role
 from core.services import DomainError
 from core.services.people.branches import create_branch
-from core.services.people.cards import card_url
+from core.services.people.cards import readable_card_url
 from core.services.people.employees import (
     add_employee,
     branch_named,
@@ -111,7 +111,7 @@ def employees_add(
         )
     except DomainError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Employee {employee.id} {employee.display_name}: {card_url(employee)}")
+    click.echo(f"Employee {employee.id} {employee.display_name}: {readable_card_url(employee)}")
 
 
 @employees.command("import")
@@ -164,7 +164,7 @@ def employees_list(branch_name: str) -> None:
                     employee.display_name,
                     employee.title,
                     state,
-                    card_url(employee),
+                    readable_card_url(employee),
                 )
             )
         )
@@ -178,7 +178,7 @@ def employees_rotate_card(employee_id: int) -> None:
     """Replace a lost card: the old card stops working; print the new card URL."""
     employee = _employee(employee_id)
     rotate_card_token(employee)
-    click.echo(f"New card for {employee.display_name}: {card_url(employee)}")
+    click.echo(f"New card for {employee.display_name}: {readable_card_url(employee)}")
 
 
 @employees.command("private-link")

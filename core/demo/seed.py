@@ -12,7 +12,7 @@ from core.demo.ratings import seed_demo_ratings, seed_demo_tiers
 from core.demo.rewards import seed_demo_rewards
 from core.extensions import db
 from core.models import Branch, Employee, Role, User
-from core.services.people.cards import card_url
+from core.services.people.cards import readable_card_url
 from core.services.people.employees import private_link_for_secret
 from core.services.people.users import create_user, normalise_login_email
 from core.services.ratings.receipt_codes import seed_demo_receipt_codes
@@ -94,7 +94,7 @@ def _seed_people(summary: DemoSummary) -> None:
     first = summary.employees[0]
     secret = url_secret()
     first.page_token_hash = sha256_hex(secret)
-    summary.card_url = card_url(first)
+    summary.card_url = readable_card_url(first)
     summary.private_link = private_link_for_secret(secret)
 
 

@@ -286,3 +286,11 @@ def test_csrf_is_required_for_employee_forms(make_app):
         )
         assert response.status_code == 400
         assert db.session.scalar(select(func.count(Employee.id))) == 0
+
+
+def test_detail_shows_the_card_url_in_lower_case(manager_client, branch_a):
+    employee = make_employee(branch=branch_a)
+    db.session.commit()
+    html = manager_client.get(f"/admin/employees/{employee.id}").get_data(as_text=True)
+    assert f"/c/{employee.card_token.lower()}</p>" in html
+    assert employee.card_token not in html.replace(f"/C/{employee.card_token}.", "")

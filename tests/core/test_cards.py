@@ -3,6 +3,7 @@
 import io
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -22,6 +23,7 @@ from core.services.people.cards import (
     card_url,
     lookup_card,
     qr_version,
+    readable_card_url,
 )
 from core.services.people.employees import rotate_card_token
 from core.services.tokens import card_token
@@ -89,9 +91,27 @@ def test_card_url_follows_the_configured_base(make_app):
         assert card_url(employee) == f"HTTP://10.0.0.5:8080/C/{employee.card_token}"
 
 
-def test_short_text_is_the_typeable_address_without_scheme(shop_app):
+def test_short_text_is_the_typeable_address_without_scheme_in_lower_case(shop_app):
     employee = make_employee()
-    assert card_short_text(employee) == f"stars.example-shop.com/C/{employee.card_token}"
+    token = employee.card_token.lower()
+    assert card_short_text(employee) == f"stars.example-shop.com/c/{token}"
+
+
+def test_readable_card_url_is_lower_case_and_keeps_the_base_as_configured(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://shop.example.com/Stars/")
+    with app.app_context():
+        employee = make_employee()
+        token = employee.card_token.lower()
+        assert readable_card_url(employee) == f"https://shop.example.com/Stars/c/{token}"
+
+
+def test_readable_card_url_opens_the_same_card_page(client, app):
+    employee = make_employee(display_name="Li Lei")
+    db.session.commit()
+    path = urlsplit(readable_card_url(employee)).path
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Li Lei" in response.get_data(as_text=True)
 
 
 def test_png_decodes_to_the_exact_card_url(shop_app):

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash
 from core.demo.seed import DEMO_ADMIN_EMAIL, DEMO_PEOPLE
 from core.extensions import db
 from core.models import Branch, Employee, EmployeeIdentity, RetiredCardToken, Role, User
-from core.services.people.cards import card_url
+from core.services.people.cards import card_url, readable_card_url
 from core.services.people.employees import employee_for_secret
 from core.services.ratings.identity import identity_hash
 from tests.factories import add_staff_contact, make_branch, make_employee
@@ -51,7 +51,8 @@ def test_employees_add_prints_the_card_url(runner):
     assert result.exit_code == 0, result.output
     employee = db.session.scalar(select(Employee))
     assert (employee.display_name, employee.title) == ("Li Lei", "Teller")
-    assert card_url(employee) in result.output
+    assert readable_card_url(employee) in result.output
+    assert card_url(employee) not in result.output
 
 
 def test_employees_add_refuses_an_unknown_branch(runner):
@@ -123,8 +124,8 @@ def test_employees_list_prints_each_card_url(runner):
     db.session.commit()
     result = runner.invoke(args=["employees", "list"])
     assert result.exit_code == 0, result.output
-    assert card_url(first) in result.output
-    assert card_url(second) in result.output
+    assert readable_card_url(first) in result.output
+    assert readable_card_url(second) in result.output
     assert "\tinactive\t" in result.output
 
 
@@ -133,8 +134,8 @@ def test_employees_list_can_show_one_branch(runner):
     other = make_employee()
     db.session.commit()
     result = runner.invoke(args=["employees", "list", "--branch", "riverside"])
-    assert card_url(mine) in result.output
-    assert card_url(other) not in result.output
+    assert readable_card_url(mine) in result.output
+    assert readable_card_url(other) not in result.output
 
 
 def test_employees_rotate_card_retires_the_old_token(runner):
@@ -144,7 +145,7 @@ def test_employees_rotate_card_retires_the_old_token(runner):
     result = runner.invoke(args=["employees", "rotate-card", str(employee.id)])
     assert result.exit_code == 0, result.output
     assert db.session.get(RetiredCardToken, old) is not None
-    assert card_url(db.session.get(Employee, employee.id)) in result.output
+    assert readable_card_url(db.session.get(Employee, employee.id)) in result.output
 
 
 def test_employees_rotate_card_of_an_unknown_id_fails(runner):
@@ -183,7 +184,7 @@ def test_seed_demo_creates_branches_employees_and_an_admin(runner):
 
 def test_seed_demo_prints_a_card_url_and_a_working_private_link(runner):
     result = runner.invoke(args=["seed-demo"])
-    urls = {card_url(employee) for employee in db.session.scalars(select(Employee))}
+    urls = {readable_card_url(e) for e in db.session.scalars(select(Employee))}
     printed = re.search(r"Try a card:\s+(\S+)", result.output).group(1)
     assert printed in urls
     secret = re.search(r"/me/(\S+)", result.output).group(1)

@@ -3,7 +3,7 @@
 import pytest
 
 from core.extensions import db
-from core.services.people.cards import card_short_text, card_url
+from core.services.people.cards import card_short_text, readable_card_url
 from core.services.people.employees import (
     issue_private_link,
     revoke_private_link,
@@ -74,7 +74,7 @@ def test_print_page_shows_one_complete_card(client, employee, page_path):
 
 def test_print_page_card_encodes_the_card_url(client, employee, page_path):
     html = client.get(page_path + "/card").get_data(as_text=True)
-    assert f'aria-label="QR code for {card_url(employee)}"' in html
+    assert f'aria-label="QR code for {readable_card_url(employee)}"' in html
 
 
 def test_pages_carry_no_inline_styles_or_scripts(client, page_path):

@@ -3,6 +3,8 @@
 A card URL is PUBLIC_BASE_URL + "/C/" + token. The scheme, host and "/C/" are
 uppercased (both are case-insensitive) and the token is uppercase base32, so the
 whole URL fits the QR alphanumeric mode: a lower QR version, easier to scan small.
+Where a person reads or types the address (command line, pages, the printed card's
+text) it is shown in lower case instead; both resolve to the same card.
 """
 
 import io
@@ -80,10 +82,16 @@ def card_url(employee: Employee) -> str:
     return card_url_for_token(employee.card_token)
 
 
+def readable_card_url(employee: Employee) -> str:
+    """The employee's card URL for people to read: lower case, as PUBLIC_BASE_URL is set."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + CARD_PATH.lower() + employee.card_token.lower()
+
+
 def card_short_text(employee: Employee) -> str:
-    """The card address to type by hand: host, path and token, no scheme."""
-    parts = urlsplit(current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
-    return parts.netloc + parts.path + CARD_PATH + employee.card_token
+    """The card address to type by hand: host, path and token, no scheme, lower case."""
+    parts = urlsplit(readable_card_url(employee))
+    return parts.netloc + parts.path
 
 
 def normalise_token(token: str) -> str | None:
@@ -216,7 +224,9 @@ class CardView:
     name: str
     title: str
     branch: str
+    # In the QR code (capitals); readable_url is the same address for people.
     url: str
+    readable_url: str
     short_text: str
     qr_svg: Markup
 
@@ -229,6 +239,7 @@ def card_view(employee: Employee) -> CardView:
         title=employee.title,
         branch=employee.branch.name,
         url=url,
+        readable_url=readable_card_url(employee),
         short_text=card_short_text(employee),
         # Built by card_qr_svg from numbers only, so it is safe to embed as markup.
         qr_svg=Markup(card_qr_svg(url)),  # noqa: S704
