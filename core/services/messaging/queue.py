@@ -59,6 +59,15 @@ def init_app(app: Flask) -> None:
     huey.storage = huey.create_storage()
 
 
+class SendFailed(Exception):
+    """One try of a queued send failed; the queue tries again (no contact in the message)."""
+
+
+def sends_now() -> bool:
+    """Immediate mode: a task runs inside the request, so its failure is known there."""
+    return huey.immediate
+
+
 class QueueUnavailable(DomainError):
     """The queue's storage (SQLite file or Redis) did not take the message."""
 

@@ -17,14 +17,10 @@ from core.extensions import db
 from core.models import Channel, VerificationCode, utcnow
 from core.services import DomainError
 from core.services.messaging.mail import send_mail
-from core.services.messaging.queue import enqueue, huey, task_context
+from core.services.messaging.queue import SendFailed, enqueue, huey, task_context
 from core.services.messaging.sms import send_sms
 
 log = logging.getLogger(__name__)
-
-
-class SendFailed(Exception):
-    """One try of a queued send failed; the queue tries again (no contact in the message)."""
 
 
 def queue_code(code_id: int, channel: Channel, to: str, subject: str, text: str) -> None:
