@@ -29,6 +29,7 @@ from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Channel, Rating, RatingStatus, VerificationCode, utcnow
 from core.services import DomainError
+from core.services.messaging.queue import sends_now
 from core.services.ratings.code_delivery import queue_code
 from core.services.ratings.code_limits import (
     check_can_send,
@@ -287,7 +288,8 @@ def issue_vote_code(vote_id: int, number: str, identity: str) -> tuple[Verificat
 
 
 def send_vote_code(number: str, code: VerificationCode, plain: str) -> None:
-    """Queue the SMS that gives the caller their code to read back to staff."""
+    """Queue the SMS that gives the caller their code to read back to staff; CodeError
+    when it was sent at once (immediate mode) and failed."""
     minutes = int(CODE_TTL.total_seconds() // 60)
     text = _(
         "Your Service Star vote code is %(prefix)s-%(code)s. Read it to the member of "
@@ -295,7 +297,19 @@ def send_vote_code(number: str, code: VerificationCode, plain: str) -> None:
         "vote by phone, ignore this message.",
         prefix=code.prefix, code=plain, minutes=minutes,
     )  # fmt: skip
-    queue_code(code.id, Channel.SMS, number, "", text)
+    code_id, vote_id = code.id, code.offline_vote_id
+    # As in send_code: no transaction open while queuing, and the outcome read afresh.
+    db.session.rollback()
+    queue_code(code_id, Channel.SMS, number, "", text)
+    if sends_now() and vote_code_not_sent(vote_id):
+        # Sent inside the request: the failure is known now, so staff can try again.
+        raise CodeError(_("We could not send the code. Please try again."))
+
+
+def vote_code_not_sent(vote_id: int) -> bool:
+    """Did every try to text the phone vote's newest code fail?"""
+    code = _newest_code(VerificationCode.offline_vote_id == vote_id)
+    return code is not None and code.send_failed_at is not None
 
 
 def use_vote_code(vote_id: int, typed: str) -> VerificationCode:
