@@ -84,8 +84,8 @@ def enqueue(task, *args) -> None:
 def retry_options() -> dict:
     """How often and after how long a failed send is tried again.
 
-    None in immediate mode: a retry would be scheduled for a worker that never runs, so
-    the first failure is final and the customer is told at once.
+    No retries in immediate mode: a retry would be scheduled for a worker that never
+    runs, so the first failure is final and the customer is told at once.
     """
     if huey.immediate:
         return {"retries": 0}
@@ -118,6 +118,8 @@ def run_worker(workers: int) -> None:
             "TASK_QUEUE_IMMEDIATE is on: sends happen in the request, there is nothing to "
             "consume. Set TASK_QUEUE_IMMEDIATE=0 for the web servers and this worker."
         )
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    # Threads: a send waits on the network, not the CPU. The scheduler still runs the
+    # retries that wait for their delay; there are no periodic tasks.
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
     log.info("send worker: %d thread(s) on %s", workers, huey.storage_class.__name__)
     consumer.run()
