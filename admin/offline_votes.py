@@ -41,6 +41,7 @@ from core.services.campaign.offline_votes import (
     void_vote,
 )
 from core.services.people.cards import qr_svg
+from core.services.ratings.one_time_codes import vote_code_not_sent
 
 
 def _branches(campaign):
@@ -194,7 +195,10 @@ def phone_vote_confirm(campaign_id: int, vote_id: int):
         form=form,
     ):
         return redirect(url_for("admin.offline_vote_list", campaign_id=campaign.id))
-    return form_page("admin/offline/confirm.html", form, campaign=campaign, vote=vote)
+    return form_page(
+        "admin/offline/confirm.html", form, campaign=campaign, vote=vote,
+        not_sent=vote_code_not_sent(vote.id),
+    )  # fmt: skip
 
 
 @bp.route("/campaigns/<int:campaign_id>/offline/<int:vote_id>/void", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ BENCHMARKS = (
     ("Page weight of the customer pages", "page_weight.py"),
     ("Leaderboard at 1,000,000 ratings", "leaderboard.py"),
     ("HTTP throughput under gunicorn", "http_load.py"),
+    ("Card page under a slow mail server", "slow_gateway.py"),
 )
 TIMEOUT_S = 1800
 

@@ -46,6 +46,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    from core.services.messaging import queue
+
+    queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

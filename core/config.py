@@ -133,6 +133,16 @@ def load_config(instance_path: str, env=None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "service-star@localhost"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # The send queue (core/services/messaging/queue.py): empty = SQLite in the
+        # instance folder (one machine); "redis://host:6379/0" = Redis (several servers).
+        "TASK_QUEUE_URL": env.get("TASK_QUEUE_URL", ""),
+        # Send inside the request, no worker needed: the default outside production, so
+        # `make run` works alone. Production queues and needs `flask send-worker`.
+        "TASK_QUEUE_IMMEDIATE": _bool(env.get("TASK_QUEUE_IMMEDIATE"), default=not production),
+        # A queued send that fails is tried again SEND_RETRIES times, waiting
+        # SEND_RETRY_DELAY seconds, then twice as long each time.
+        "SEND_RETRIES": _int(env, "SEND_RETRIES", 4),
+        "SEND_RETRY_DELAY": _int(env, "SEND_RETRY_DELAY", 5),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Admin sign-in: attempts per address and per email; hours a session lives at most,
         # minutes it survives without a request.

@@ -23,6 +23,8 @@ BASE_CONFIG = {
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 1,  # tests that send mail start a real SMTP server and set its port
     "MAIL_TIMEOUT": 2,
+    # Sends run inside the request (tests/portal/test_send_queue.py runs a real worker).
+    "TASK_QUEUE_IMMEDIATE": True,
     # scrypt costs about 125 ms a hash; tests sign in hundreds of times. (The default
     # is tested in tests/admin/test_auth.py.)
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

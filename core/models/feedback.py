@@ -145,6 +145,10 @@ class VerificationCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The send queue's outcome (core/services/ratings/code_delivery.py): neither while
+    # queued; a failed send no longer counts against the caps, and the code page says so.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ReceiptCode(db.Model):

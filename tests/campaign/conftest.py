@@ -101,6 +101,6 @@ def texts(monkeypatch):
     """SMS sent by the phone-vote path: a list of (number, text)."""
     sent = []
     monkeypatch.setattr(
-        "core.services.ratings.one_time_codes.send_sms", lambda to, text: sent.append((to, text))
+        "core.services.ratings.code_delivery.send_sms", lambda to, text: sent.append((to, text))
     )
     return sent

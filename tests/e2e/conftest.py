@@ -89,6 +89,9 @@ def server_environment(app, smtp_port: int, redis_url: str) -> dict[str, str]:
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=str(smtp_port),
         MAIL_TIMEOUT="5",
+        # Codes are sent inside the request: these flows start no send worker (a real one
+        # is tested in tests/portal/test_send_queue.py).
+        TASK_QUEUE_IMMEDIATE="1",
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         SESSION_COOKIE_SECURE="0",
         PYTHONUNBUFFERED="1",

@@ -4,7 +4,7 @@ import pytest
 
 from core.extensions import db
 from core.models import EmployeeIdentity, RatingStatus
-from core.services.ratings import one_time_codes
+from core.services.ratings import code_delivery
 from core.services.ratings.identity import identity_hash
 from tests.factories import add_staff_contact, make_employee
 from tests.portal.flow import all_ratings, card_path, rate, verified_by_sms
@@ -46,7 +46,7 @@ def test_an_employees_phone_cannot_rate_a_colleague(client, employee, sms_outbox
 
 def test_an_employees_email_cannot_rate_any_employee(client, employee, monkeypatch):
     mail_outbox = []
-    monkeypatch.setattr(one_time_codes, "send_mail", lambda *message: mail_outbox.append(message))
+    monkeypatch.setattr(code_delivery, "send_mail", lambda *message: mail_outbox.append(message))
     other_branch = make_employee()
     add_staff_contact(other_branch, "email", "Li.Lei@Example.com")
     db.session.commit()

@@ -11,7 +11,9 @@ from core.extensions import db
 from core.models import Employee, User
 from core.services import DomainError
 from core.services.audit import record_change
+from core.services.messaging.later import mail_later
 from core.services.messaging.mail import MailNotSent, send_mail
+from core.services.messaging.queue import QueueUnavailable, sends_now
 from core.services.people.employee_checks import (
     checked_employee_fields,
     checked_locale,
@@ -107,7 +109,15 @@ def send_private_link(employee: Employee, email: str, actor: User) -> str:
             link=link,
         )
     try:
-        send_mail(email, subject, body)
-    except MailNotSent as error:
+        _mail(email, subject, body)
+    except (MailNotSent, QueueUnavailable) as error:
         raise LinkNotMailed(link) from error
     return link
+
+
+def _mail(to: str, subject: str, body: str) -> None:
+    """Queue the mail; in immediate mode send it now, so a failure shows the link."""
+    if sends_now():
+        send_mail(to, subject, body)
+    else:
+        mail_later(to, subject, body)

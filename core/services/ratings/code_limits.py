@@ -45,6 +45,11 @@ class CodeLimitReached(DomainError):
     """No more codes (or tries) here; the message points to another way to confirm."""
 
 
+# A code whose every send failed never reached anyone: it does not count, as when a
+# failed send was deleted at once (before sends were queued).
+COUNTED = VerificationCode.send_failed_at.is_(None)
+
+
 def _lock(name: str) -> None:
     """PostgreSQL: serialise the writers of one count until the transaction ends."""
     if db.session.get_bind().dialect.name != "postgresql":
@@ -65,7 +70,9 @@ def check_sms_region(number: str) -> None:
 
 
 def _check_rating_codes(rating_id: int) -> None:
-    sent = db.session.scalar(select(func.count()).where(VerificationCode.rating_id == rating_id))
+    sent = db.session.scalar(
+        select(func.count()).where(VerificationCode.rating_id == rating_id, COUNTED)
+    )
     if sent >= CODES_PER_RATING:
         raise CodeLimitReached(
             _(
@@ -82,7 +89,9 @@ def _destination_wait(identity: str) -> timedelta | None:
         db.session.scalars(
             select(VerificationCode.created_at)
             .where(
-                VerificationCode.identity_hash == identity, VerificationCode.created_at > now - DAY
+                VerificationCode.identity_hash == identity,
+                VerificationCode.created_at > now - DAY,
+                COUNTED,
             )
             .order_by(VerificationCode.created_at.desc())
             .limit(CODES_PER_DESTINATION_DAY)
@@ -141,6 +150,7 @@ def sms_budget() -> SmsBudget:
             VerificationCode.channel == Channel.SMS,
             VerificationCode.created_at >= start,
             VerificationCode.created_at < end,
+            COUNTED,
         )
     )
     return SmsBudget(sent=sent, budget=current_app.config["SMS_DAILY_BUDGET"])

@@ -6,7 +6,8 @@ limit holds across server processes (the sixth try is refused even when right); 
 code no sooner than RESEND_AFTER after the last, and it voids the old one; a used code
 never verifies another rating. Each code has a letter prefix ("A-123456") shown next to
 the input, and a masked hint of where it went (the contact never travels in a cookie).
-The caps per pending rating, per destination and on SMS are in code_limits.
+The caps per pending rating, per destination and on SMS are in code_limits. Messages
+leave through the send queue (code_delivery), which records whether they went.
 
 A second tap of Confirm with the code that verified the rating (a double tap, or Back
 and Confirm again) ends like the first: the rating is returned, counted once. It spends
@@ -28,8 +29,8 @@ from core.database import begin_write, write_locked
 from core.extensions import db
 from core.models import Channel, Rating, RatingStatus, VerificationCode, utcnow
 from core.services import DomainError
-from core.services.messaging.mail import send_mail
-from core.services.messaging.sms import send_sms
+from core.services.messaging.queue import sends_now
+from core.services.ratings.code_delivery import queue_code
 from core.services.ratings.code_limits import (
     check_can_send,
     check_can_send_to,
@@ -122,7 +123,8 @@ def _create_code(
     """Void the rating's earlier codes and add a new one (caller commits)."""
     now = utcnow()
     last = active_code(rating.id)
-    if last is not None and now - last.created_at < RESEND_AFTER:
+    # A code whose send failed does not make the customer wait (it was never received).
+    if last is not None and last.send_failed_at is None and now - last.created_at < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
         raise ResendTooSoon(
             _("A code was just sent. You can ask for a new one in %(seconds)d seconds.",
@@ -136,8 +138,8 @@ def _create_code(
     return _new_code(channel, identity, hint, rating_id=rating.id)
 
 
-def _deliver(rating: Rating, channel: Channel, contact: str, code: VerificationCode, plain: str):
-    """Send the code in the customer's language; MailNotSent / SmsNotSent on failure."""
+def _message(rating: Rating, code: VerificationCode, plain: str) -> tuple[str, str]:
+    """The code's subject and text, written in the customer's language."""
     minutes = int(CODE_TTL.total_seconds() // 60)
     with force_locale(rating.locale):
         text = _(
@@ -146,17 +148,15 @@ def _deliver(rating: Rating, channel: Channel, contact: str, code: VerificationC
             name=rating.employee.display_name, prefix=code.prefix, code=plain, minutes=minutes,
         )  # fmt: skip
         subject = _("Your code %(prefix)s-%(code)s", prefix=code.prefix, code=plain)
-        if channel is Channel.EMAIL:
-            send_mail(contact, subject, text)
-        else:
-            send_sms(contact, text)
+    return subject, text
 
 
 def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
-    """Check the contact, store a new code and send it; commits.
+    """Check the contact, store a new code and queue its message; commits.
 
-    The code row is committed before sending (no write lock held while a mail server
-    answers) and deleted again when sending fails, so the customer may retry at once.
+    The code row is committed before queuing; a queue worker sends it (the request
+    waits for no mail server) and records on the row whether it went. When the queue
+    itself cannot take the message, the row is deleted again so the customer may retry.
     """
     kind = IDENTITY_KINDS[channel]
     contact, identity = contact_identity(kind, raw_contact)
@@ -172,14 +172,19 @@ def send_code(rating_id: int, channel: Channel, raw_contact: str) -> SentCode:
         # Kept for the follow-up only with consent; purge-contacts removes it later.
         rating.contact = contact
     db.session.commit()
+    code_id, sent = code.id, SentCode(channel, code.prefix, code.destination_hint)
+    subject, text = _message(rating, code, plain)
+    # No transaction stays open while queuing; in immediate mode the send records its
+    # outcome in its own session, and this one must read it afresh.
+    db.session.rollback()
     try:
-        _deliver(rating, channel, contact, code, plain)
+        queue_code(code_id, channel, contact, subject, text)
     except DomainError:
         begin_write()
-        db.session.delete(db.session.get(VerificationCode, code.id))
+        db.session.delete(db.session.get(VerificationCode, code_id))
         db.session.commit()
         raise
-    return SentCode(channel, code.prefix, code.destination_hint)
+    return sent
 
 
 def _spend_try(rating_id: int, code: VerificationCode) -> None:
@@ -213,9 +218,11 @@ def _consume(rating_id: int, typed: str) -> VerificationCode:
 
 
 def _check_usable(code: VerificationCode | None) -> None:
-    """CodeError when there is no code, or it was used or has expired."""
+    """CodeError when there is no code, its send failed, or it was used or has expired."""
     if code is None:
         raise CodeError(_("Ask for a code first."))
+    if code.send_failed_at is not None:
+        raise CodeError(_("This code could not be sent. Ask for a new one."))
     if code.used_at is not None:
         raise CodeError(_("This code has already been used."))
     if utcnow() >= code.expires_at:
@@ -274,24 +281,35 @@ def verify_with_code(rating_id: int, typed: str) -> Rating:
 
 def issue_vote_code(vote_id: int, number: str, identity: str) -> tuple[VerificationCode, str]:
     """A code for a phone vote (no commit): the SMS region and the destination caps and
-    budget of every code apply. The caller sends it (send_vote_code) after committing."""
+    budget of every code apply. The caller queues it (send_vote_code) after committing."""
     check_sms_region(number)
     check_can_send_to(Channel.SMS, identity)
     return _new_code(Channel.SMS, identity, masked_hint("phone", number), offline_vote_id=vote_id)
 
 
 def send_vote_code(number: str, code: VerificationCode, plain: str) -> None:
-    """Text the caller their code to read back to staff; SmsNotSent on failure."""
+    """Queue the SMS that gives the caller their code to read back to staff; CodeError
+    when it was sent at once (immediate mode) and failed."""
     minutes = int(CODE_TTL.total_seconds() // 60)
-    send_sms(
-        number,
-        _(
-            "Your Service Star vote code is %(prefix)s-%(code)s. Read it to the member of "
-            "staff taking your vote. It is valid for %(minutes)d minutes. If you did not "
-            "vote by phone, ignore this message.",
-            prefix=code.prefix, code=plain, minutes=minutes,
-        ),
+    text = _(
+        "Your Service Star vote code is %(prefix)s-%(code)s. Read it to the member of "
+        "staff taking your vote. It is valid for %(minutes)d minutes. If you did not "
+        "vote by phone, ignore this message.",
+        prefix=code.prefix, code=plain, minutes=minutes,
     )  # fmt: skip
+    code_id, vote_id = code.id, code.offline_vote_id
+    # As in send_code: no transaction open while queuing, and the outcome read afresh.
+    db.session.rollback()
+    queue_code(code_id, Channel.SMS, number, "", text)
+    if sends_now() and vote_code_not_sent(vote_id):
+        # Sent inside the request: the failure is known now, so staff can try again.
+        raise CodeError(_("We could not send the code. Please try again."))
+
+
+def vote_code_not_sent(vote_id: int) -> bool:
+    """Did every try to text the phone vote's newest code fail?"""
+    code = _newest_code(VerificationCode.offline_vote_id == vote_id)
+    return code is not None and code.send_failed_at is not None
 
 
 def use_vote_code(vote_id: int, typed: str) -> VerificationCode:
