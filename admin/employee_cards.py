@@ -113,5 +113,5 @@ def employee_send_link(employee_id: int):
     except LinkNotMailed as failure:
         flash(str(failure), "error")
         return _link_page(employee, failure.link)
-    flash(_("A new private link was sent to %(email)s.", email=form.email.data), "success")
+    flash(_("A new private link is on its way to %(email)s.", email=form.email.data), "success")
     return redirect(url_for("admin.employee_detail", employee_id=employee_id))
