@@ -36,7 +36,11 @@ def award_list():
     if form.validate_on_submit():
         created = attempt(
             lambda: create_period(
-                form.name.data, form.starts_on.data, form.ends_on.data, current_user
+                form.name.data,
+                form.starts_on.data,
+                form.ends_on.data,
+                current_user,
+                form.notice_days.data,
             ),
             _("Award period created."),
             form=form,

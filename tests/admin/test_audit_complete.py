@@ -200,6 +200,7 @@ def _campaign() -> dict:
         "winners": (1, 2),
         "ballot_size": (3, 4),
         "vote_threshold": (5, 6),
+        "notice_days": (0, 3),
     }
     weights = {
         f"w_{stage}_{source}": str(weight)

@@ -19,6 +19,7 @@ from core.models import AwardPeriod, AwardSnapshot, AwardStatus, AwardWinner, Us
 from core.services.audit import record_audit
 from core.services.awards.candidates import Candidate, barred, candidates, ineligibility
 from core.services.awards.winners import AwardError, written_reason
+from core.services.notices.announcements import announce_period
 from core.services.periods import local_day
 from core.services.points.rules import current_points_rules, current_weights, score_settings
 
@@ -142,6 +143,7 @@ def publish_period(
     period.early_publish_reason = early
     db.session.add(snapshot)
     db.session.flush()
+    announce_period(period, actor)
     after = {"status": "published", "snapshot": snapshot.id}
     if early:
         after["early_publish_reason"] = early

@@ -23,6 +23,7 @@ from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.rounds import round_candidates
 from core.services.campaign.sources import customer_channels, customer_totals, source_scores
 from core.services.campaign.waivers import waived_sources
+from core.services.notices.announcements import stage_is_final
 from scoring.composite import CompositeResult, composite, rank_composites
 
 
@@ -205,8 +206,9 @@ def published_results(campaign: Campaign, stage: CampaignStage) -> list[StageRes
 
 
 def published_winners(employee_id: int | None = None) -> list[StageResult]:
-    """Winners of every published campaign (for the public wall of fame; with
-    `employee_id`, that employee's wins for their page), newest first."""
+    """Winners of every published campaign whose final is final after its notice (for the
+    public wall of fame; with `employee_id`, that employee's wins for their page), newest
+    first."""
     query = (
         select(StageResult)
         .join(Campaign, Campaign.id == StageResult.campaign_id)
@@ -214,6 +216,7 @@ def published_winners(employee_id: int | None = None) -> list[StageResult]:
             Campaign.stage == CampaignStage.PUBLISHED,
             StageResult.stage == CampaignStage.FINAL,
             StageResult.passed.is_(True),
+            stage_is_final(Campaign.id, CampaignStage.FINAL),
         )
         .order_by(Campaign.id.desc(), StageResult.rank)
     )

@@ -18,6 +18,7 @@ from core.services.campaign.rounds import (
     next_stage,
     round_candidates,
 )
+from core.services.notices.announcements import announce_stage
 
 
 class StageHasGaps(CampaignError):
@@ -56,6 +57,7 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
                 )
             )
         freeze_stage(campaign, current, results)
+        announce_stage(campaign, current, actor)
     campaign.stage = upcoming
     if upcoming in EVALUATED_ROUNDS:
         for candidate in round_candidates(campaign, upcoming):
