@@ -160,12 +160,14 @@ def answer_objection(objection_id: int, decision: str, answer: str, actor: User 
     except DomainError:
         db.session.rollback()
         raise
-    objection.status = ObjectionStatus.DISMISSED if remedy is None else ObjectionStatus.UPHELD
-    objection.remedy = remedy
-    objection.answer = answer
-    objection.answered_by_id = actor.id if actor else None
-    objection.answered_at = utcnow()
-    record_change("objection.answer", objection, user=actor)
+    # No flush until the audit has read the changes (loading the actor would autoflush).
+    with db.session.no_autoflush:
+        objection.status = ObjectionStatus.DISMISSED if remedy is None else ObjectionStatus.UPHELD
+        objection.remedy = remedy
+        objection.answer = answer
+        objection.answered_by_id = actor.id if actor else None
+        objection.answered_at = utcnow()
+        record_change("objection.answer", objection, user=actor)
     if notice.withdrawn_at is None:
         settle_notice(notice, actor)
     db.session.commit()
