@@ -288,3 +288,17 @@ def test_notice_days_are_whole_site_local_days(app):
 
     assert notice_ends(announced, 1) == datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
     assert notice_ends(announced, 0) == announced
+
+
+def test_the_settle_command_marks_final_results_once(app, runner):
+    winner = make_published_award(notice_days=1)
+    notice = period_notice(winner.category.period_id)
+    _age(notice, 2)
+
+    first = runner.invoke(args=["notices", "settle"])
+    second = runner.invoke(args=["notices", "settle"])
+
+    assert first.exit_code == 0 and "1 results became final" in first.output
+    assert "0 results became final" in second.output
+    db.session.refresh(notice)
+    assert notice.final_at is not None

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Campaign, CampaignStage, Employee, StageResult
+from core.models import Campaign, CampaignStage, Employee, StageResult, utcnow
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.rounds import round_candidates
 from core.services.campaign.sources import customer_channels, customer_totals, source_scores
@@ -173,8 +173,17 @@ def snapshot_rows(rows: list[StageResult]) -> list[dict]:
     ]
 
 
-def freeze_stage(campaign: Campaign, stage: CampaignStage, results: list[CandidateResult]) -> None:
-    """Store the stage's results as its published snapshot (the caller commits)."""
+def freeze_stage(
+    campaign: Campaign,
+    stage: CampaignStage,
+    results: list[CandidateResult],
+    frozen_at: datetime | None = None,
+) -> None:
+    """Store the stage's results as its published snapshot (the caller commits).
+
+    `frozen_at`: the moment the results are as of (default now); a recomputation after an
+    objection keeps the stage's closing moment, so `flask scores verify` reproduces it.
+    """
     for row in result_rows(results):
         db.session.add(
             StageResult(
@@ -193,6 +202,7 @@ def freeze_stage(campaign: Campaign, stage: CampaignStage, results: list[Candida
                     if stage is CampaignStage.FINAL and row["passed"]
                     else None
                 ),
+                published_at=frozen_at or utcnow(),
             )
         )
     db.session.flush()

@@ -109,12 +109,15 @@ def recompute_stage(notice: ResultNotice, actor: User | None) -> ResultNotice:
     """Freeze the stage's results again as of its closing and announce them anew."""
     campaign = _locked_campaign(notice)
     stage, upcoming = notice.stage, campaign.stage
-    results = stage_results(campaign, stage, as_of=notice.announced_at)
+    frozen = published_results(campaign, stage)
+    # As the stage stood when it closed, with what was corrected since.
+    frozen_at = max((row.published_at for row in frozen), default=notice.announced_at)
+    results = stage_results(campaign, stage, as_of=frozen_at)
     if stage_gaps(results):
         raise RemedyRefused(
             _("The recomputed results lack a source: give or waive it, then answer again.")
         )
-    before = _passed_ids(published_results(campaign, stage))
+    before = _passed_ids(frozen)
     after = {r.employee.id for r in results if r.passed}
     if before != after and _round_begun(campaign, upcoming):
         raise RemedyRefused(
@@ -124,7 +127,7 @@ def recompute_stage(notice: ResultNotice, actor: User | None) -> ResultNotice:
             )
         )
     _drop_results(campaign, stage)
-    freeze_stage(campaign, stage, results)
+    freeze_stage(campaign, stage, results, frozen_at)
     if before != after and upcoming in EVALUATED_ROUNDS:
         _drop_vote_counters(campaign, upcoming)
         for candidate in round_candidates(campaign, upcoming):
