@@ -20,6 +20,7 @@ from admin import (  # noqa: E402, F401
     followups,
     judging,
     leaderboards,
+    objections,
     offline_votes,
     points,
     receipt_codes,

@@ -23,6 +23,8 @@ from core.models import (
     DisputeStatus,
     EntryKind,
     FollowUpState,
+    ObjectionRemedy,
+    ObjectionStatus,
     OfflineVoteStatus,
     RatingStatus,
     RedemptionStatus,
@@ -124,6 +126,16 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         OfflineVoteStatus.PENDING: _l("Waiting for the caller's code"),
         OfflineVoteStatus.COUNTED: _l("Counted"),
         OfflineVoteStatus.VOIDED: _l("Voided"),
+    },
+    ObjectionStatus: {
+        ObjectionStatus.OPEN: _l("Awaiting an answer"),
+        ObjectionStatus.UPHELD: _l("Upheld"),
+        ObjectionStatus.DISMISSED: _l("Dismissed"),
+    },
+    ObjectionRemedy: {
+        ObjectionRemedy.RECOMPUTE: _l("Results recomputed"),
+        ObjectionRemedy.REOPEN: _l("Stage reopened"),
+        ObjectionRemedy.WITHDRAW: _l("Publication withdrawn to draft"),
     },
 }
 
