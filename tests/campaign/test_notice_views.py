@@ -9,10 +9,10 @@ from core.extensions import db
 from core.models import CampaignStage, Objection, ObjectionStatus, Role, StageResult
 from core.services.campaign.registration import register_employee
 from core.services.campaign.stages import advance_stage
-from core.services.notices.announcements import stage_notice
+from core.services.notices.announcements import period_notice, stage_notice
 from core.services.people.employees import issue_private_link
 from tests.campaign.conftest import CUSTOMER_ONLY, rate
-from tests.factories import make_employee, make_user
+from tests.factories import make_employee, make_published_award, make_user
 
 REASON = "My paper ballots were not counted."
 
@@ -146,3 +146,42 @@ def test_the_wall_shows_the_winners_only_once_final(client, make_campaign, branc
     notice.notice_ends_at = notice.notice_ends_at.replace(year=notice.notice_ends_at.year - 1)
     db.session.commit()
     assert "Ann Lee" in client.get("/stars/selection").get_data(as_text=True)
+
+
+def test_an_award_candidate_objects_on_their_private_page(client, login_as):
+    winner = make_published_award(notice_days=3)
+    page = urlsplit(issue_private_link(winner.employee)).path
+    notice = period_notice(winner.category.period_id)
+    assert "Object to these results" in client.get(page).get_data(as_text=True)
+    field = f"objection{notice.id}-reason"
+
+    short = client.post(f"{page}/award-notices/{notice.id}/objection", data={field: "Bad"})
+    assert short.status_code == 400 and "Bad</textarea>" in short.get_data(as_text=True)
+    sent = client.post(f"{page}/award-notices/{notice.id}/objection", data={field: REASON})
+    assert sent.status_code == 302
+
+    objection = db.session.scalar(select(Objection))
+    login_as(make_user(Role.ADMIN))
+    client.post(
+        f"/admin/objections/{objection.id}",
+        data={"decision": "withdraw", "answer": "Right: we correct the citation."},
+    )
+    shown = client.get(page).get_data(as_text=True)
+    assert "Right: we correct the citation." in shown
+    assert "withdrawn" in shown
+
+
+def test_someone_not_listed_in_the_period_is_refused(client):
+    winner = make_published_award(notice_days=3)
+    outsider = make_employee(display_name="Cy Wu")
+    db.session.commit()
+    notice = period_notice(winner.category.period_id)
+    page = urlsplit(issue_private_link(outsider)).path
+
+    assert "Object to these results" not in client.get(page).get_data(as_text=True)
+    response = client.post(
+        f"{page}/award-notices/{notice.id}/objection",
+        data={f"objection{notice.id}-reason": REASON},
+    )
+    assert response.status_code == 400
+    assert "Only a candidate" in response.get_data(as_text=True)
