@@ -1,6 +1,7 @@
 """Public notice on the pages: candidates object on their campaign page and read the answer;
 admins answer on the objections list; the wall shows only final results."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from core.services.campaign.registration import register_employee
 from core.services.campaign.stages import advance_stage
 from core.services.notices.announcements import period_notice, stage_notice
 from core.services.people.employees import issue_private_link
+from core.services.people.noticeboards import issue_noticeboard_link
 from tests.campaign.conftest import CUSTOMER_ONLY, rate
 from tests.factories import make_employee, make_published_award, make_user
 
@@ -185,3 +187,15 @@ def test_someone_not_listed_in_the_period_is_refused(client):
     )
     assert response.status_code == 400
     assert "Only a candidate" in response.get_data(as_text=True)
+
+
+def test_the_noticeboard_says_until_when_results_are_under_notice(client, make_campaign, branch):
+    campaign, _ann, bo = _announced(make_campaign, branch, notice_days=3, stages=2)
+    link = issue_noticeboard_link(branch, None)
+    assert "Under public notice until" in client.get(urlsplit(link).path).get_data(as_text=True)
+
+    notice = stage_notice(campaign.id, CampaignStage.PRELIMINARY)
+    notice.announced_at -= timedelta(days=10)
+    notice.notice_ends_at -= timedelta(days=10)
+    db.session.commit()
+    assert "Final." in client.get(urlsplit(link).path).get_data(as_text=True)
