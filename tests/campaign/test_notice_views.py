@@ -199,3 +199,19 @@ def test_the_noticeboard_says_until_when_results_are_under_notice(client, make_c
     notice.notice_ends_at -= timedelta(days=10)
     db.session.commit()
     assert "Final." in client.get(urlsplit(link).path).get_data(as_text=True)
+
+
+def test_the_admin_campaign_page_counts_the_open_objections(
+    client, login_as, make_campaign, branch
+):
+    campaign, _ann, bo = _announced(make_campaign, branch)
+    client.post(
+        f"{_page(bo, campaign)}/results/preliminary/objection",
+        data={"objection-preliminary-reason": REASON},
+    )
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
+
+    assert "Under public notice until" in page
+    assert "1 objection waits for an answer." in page

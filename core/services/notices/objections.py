@@ -11,7 +11,7 @@ draft. Every step is audited; the candidate reads the answer on their private pa
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.database import write_locked
@@ -184,3 +184,11 @@ def objections_of(employee_id: int) -> dict[int, Objection]:
     """The employee's objections by the announced result they concern."""
     query = select(Objection).filter_by(employee_id=employee_id)
     return {o.notice_id: o for o in db.session.scalars(query)}
+
+
+def open_objection_count(notice_id: int) -> int:
+    """How many objections to this announced result still wait for an answer."""
+    query = select(func.count()).where(
+        Objection.notice_id == notice_id, Objection.status == ObjectionStatus.OPEN
+    )
+    return db.session.scalar(query)
