@@ -103,7 +103,8 @@ def _page(secret, employee, campaign, status=200, **forms):
         for row in rows
         if row["employee_id"] == employee.id
     }
-    notices = _notices(campaign, employee, published, own_results, forms.get("objection"))
+    mine = objections_of(employee.id)
+    notices = _notices(campaign, mine, published, own_results, forms.get("objection"))
     return render_template(
         "staff/campaign/page.html",
         secret=secret,
@@ -122,12 +123,8 @@ def _page(secret, employee, campaign, status=200, **forms):
         source_labels=SOURCE_LABELS,
         colleagues=accepted_self_evaluations(campaign, employee.branch_id),
         notices=notices,
-        objections=[o for o in objections_of(employee.id).values() if _concerns(o, campaign)],
+        objections=[o for o in mine.values() if o.notice.campaign_id == campaign.id],
     ), status
-
-
-def _concerns(objection, campaign: Campaign) -> bool:
-    return objection.notice.campaign_id == campaign.id
 
 
 def _objection_form(stage: CampaignStage) -> ObjectionForm:
@@ -135,10 +132,10 @@ def _objection_form(stage: CampaignStage) -> ObjectionForm:
     return ObjectionForm(prefix=f"objection-{stage.value}")
 
 
-def _notices(campaign, employee, published, own_results, failed=None) -> dict:
-    """Per announced stage: its notice, whether final, the employee's objection, and the
-    objection form while they may still object (a failed one keeps its text)."""
-    mine = objections_of(employee.id)
+def _notices(campaign, mine, published, own_results, failed=None) -> dict:
+    """Per announced stage: its notice, whether final, whether the employee objected (`mine`:
+    their objections by notice), and the objection form while they may still object (a
+    failed one keeps its text)."""
     shown = {}
     for stage in published:
         notice = stage_notice(campaign.id, stage)

@@ -215,3 +215,17 @@ def test_the_admin_campaign_page_counts_the_open_objections(
 
     assert "Under public notice until" in page
     assert "1 objection waits for an answer." in page
+
+
+def test_an_award_under_notice_has_no_wall_entry_nor_certificate_yet(client):
+    winner = make_published_award(notice_days=3, name="November stars")
+    certificate = f"/stars/verify/{winner.verification_token}/certificate"
+    assert "November stars" not in client.get("/stars").get_data(as_text=True)
+    assert client.get(certificate).status_code == 404
+
+    notice = period_notice(winner.category.period_id)
+    notice.announced_at -= timedelta(days=10)
+    notice.notice_ends_at -= timedelta(days=10)
+    db.session.commit()
+    assert "November stars" in client.get("/stars").get_data(as_text=True)
+    assert client.get(certificate).status_code == 200
