@@ -18,6 +18,7 @@ from core.models import (
     StageResult,
     VoteTally,
 )
+from core.services.awards.reproduce import reproduce_published
 from core.services.awards.winners import published_periods
 from core.services.campaign.registration import register_employee
 from core.services.campaign.results import published_winners
@@ -302,3 +303,14 @@ def test_the_settle_command_marks_final_results_once(app, runner):
     assert "0 results became final" in second.output
     db.session.refresh(notice)
     assert notice.final_at is not None
+
+
+def test_a_recomputed_stage_still_reproduces_from_the_stored_data(make_campaign, branch, admin):
+    ann, bo = _candidates(branch)
+    campaign = _campaign(make_campaign, branch, (ann, bo), notice_days=3, stages=2)
+    objection = file_objection(stage_notice(campaign.id, CampaignStage.PRELIMINARY).id, bo, REASON)
+    rate(bo, 5)  # after the stage closed: the recomputation leaves it out, as verify does
+
+    answer_objection(objection.id, "recompute", "Recomputed with the corrections.", admin)
+
+    assert reproduce_published().differences == []
