@@ -21,6 +21,7 @@ from admin import (  # noqa: E402, F401
     followups,
     judging,
     leaderboards,
+    objections,
     offline_votes,
     place_rewards,
     points,

@@ -6,12 +6,19 @@ from wtforms import BooleanField, DateField, IntegerField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.forms import NameSelectField
+from core.services.notices.announcements import NOTICE_DAYS_MAX
 
 
 class AwardPeriodForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    notice_days = IntegerField(
+        _l("Public notice of the results (days; 0: final at once)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=NOTICE_DAYS_MAX)],
+        filters=[lambda days: 0 if days is None else days],  # left empty: no notice
+    )
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -24,6 +24,8 @@ from core.services.awards.winners import (
     set_quota,
     withdraw_period,
 )
+from core.services.notices.announcements import is_final, period_notice
+from core.services.notices.objections import open_objection_count
 from core.services.points.place_reward_setup import rewards_of
 
 SHOWN_CANDIDATES = 20
@@ -37,7 +39,11 @@ def award_list():
     if form.validate_on_submit():
         created = attempt(
             lambda: create_period(
-                form.name.data, form.starts_on.data, form.ends_on.data, current_user
+                form.name.data,
+                form.starts_on.data,
+                form.ends_on.data,
+                current_user,
+                form.notice_days.data,
             ),
             _("Award period created."),
             form=form,
@@ -60,6 +66,18 @@ def _winner_form(category: AwardCategory, listed) -> WinnerForm:
     return form
 
 
+def _notice_line(period: AwardPeriod) -> dict | None:
+    """The published period's public notice: when it ends, whether final, objections open."""
+    notice = period_notice(period.id)
+    if notice is None:
+        return None
+    return {
+        "notice": notice,
+        "final": is_final(notice),
+        "open_objections": open_objection_count(notice.id),
+    }
+
+
 def _detail(period: AwardPeriod, failed: FlaskForm | None = None, status=200):
     """The period page; `failed` is a submitted form to show again with its errors."""
     sections = []
@@ -74,6 +92,7 @@ def _detail(period: AwardPeriod, failed: FlaskForm | None = None, status=200):
         running=is_running(period),
         sections=sections,
         snapshot=latest_snapshot(period),
+        notice=_notice_line(period),
         button=EmptyForm(),
         publish=_shown(failed, PublishForm(prefix="publish")),
         withdraw=ReasonForm(),

@@ -27,6 +27,7 @@ from core.forms import (
 from core.labels import SOURCE_LABELS
 from core.models.campaign import JUDGE_CRITERIA, CampaignStage
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES
+from core.services.notices.announcements import NOTICE_DAYS_MAX
 from scoring.composite import validate_weights
 
 
@@ -52,6 +53,11 @@ class CampaignForm(FlaskForm):
     winners = _count(_l("Winners of the final"))
     ballot_size = _count(_l("Colleagues one ballot may name (K)"))
     vote_threshold = _count(_l("Voters a branch needs before its counts are shown"))
+    notice_days = IntegerField(
+        _l("Public notice of each stage's results (days; 0: final at once)"),
+        validators=[Optional(), NumberRange(min=0, max=NOTICE_DAYS_MAX)],
+        filters=[lambda days: 0 if days is None else days],  # left empty: no notice
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,8 @@ from core.services.campaign.rounds import RANKED_STAGES, STAGE_SOURCES, panel_of
 from core.services.campaign.setup import CampaignData, create_campaign, set_panel, update_campaign
 from core.services.campaign.stages import advance_stage
 from core.services.campaign.waivers import waivers_of
+from core.services.notices.announcements import is_final, stage_notice
+from core.services.notices.objections import open_objection_count
 from core.services.people.branches import branch_choices
 from core.services.points.place_reward_setup import rewards_of
 
@@ -166,7 +168,18 @@ def _detail_page(campaign: Campaign, on_behalf=None, status: int = 200):
         panels={r: panel_of(campaign, r) for r in EVALUATED_ROUNDS},
         place_rewards=rewards_of(campaign),
         button=EmptyForm(),
+        notices={s: _notice_line(campaign, s) for s in published if published[s]},
     ), status
+
+
+def _notice_line(campaign: Campaign, stage) -> dict:
+    """A published stage's public notice: when it ends, whether final, objections open."""
+    notice = stage_notice(campaign.id, stage)
+    return {
+        "notice": notice,
+        "final": is_final(notice),
+        "open_objections": open_objection_count(notice.id) if notice else 0,
+    }
 
 
 @bp.get("/campaigns/<int:campaign_id>")

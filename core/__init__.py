@@ -27,7 +27,14 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_signal_receivers()
     return app
+
+
+def register_signal_receivers() -> None:
+    """Import the modules whose receivers act when a result becomes final or is withdrawn
+    (core.services.notices.events), so they listen whichever entry point started us."""
+    from core.services.points import place_rewards  # noqa: F401
 
 
 def register_extensions(app: Flask) -> None:

@@ -24,6 +24,8 @@ from core.models import (
     DisputeStatus,
     EntryKind,
     FollowUpState,
+    ObjectionRemedy,
+    ObjectionStatus,
     OfflineVoteStatus,
     PlaceRewardKind,
     RatingStatus,
@@ -143,6 +145,16 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         CommitmentKind.PROMOTION: _l("Promotion priority"),
         CommitmentKind.TRAINING: _l("Training opportunity"),
         CommitmentKind.JOB_ROTATION: _l("Job rotation"),
+    },
+    ObjectionStatus: {
+        ObjectionStatus.OPEN: _l("Awaiting an answer"),
+        ObjectionStatus.UPHELD: _l("Upheld"),
+        ObjectionStatus.DISMISSED: _l("Dismissed"),
+    },
+    ObjectionRemedy: {
+        ObjectionRemedy.RECOMPUTE: _l("Results recomputed"),
+        ObjectionRemedy.REOPEN: _l("Stage reopened"),
+        ObjectionRemedy.WITHDRAW: _l("Publication withdrawn to draft"),
     },
 }
 

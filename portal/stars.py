@@ -1,14 +1,14 @@
 """The public walls of fame, certificate verification and printable certificates.
 
 Everything here reads published snapshots only, never live rankings: the award periods'
-AwardSnapshot and the selection campaigns' final StageResult. Both kinds of certificate
-verify and print at one address, /stars/verify/<token>.
+AwardSnapshot and the selection campaigns' final StageResult; and only results that are
+final, their public notice over with no objection open (core.services.notices). Both
+kinds of certificate verify and print at one address, /stars/verify/<token>.
 """
 
 from flask import abort, redirect, render_template, send_file, url_for
 
 from core.extensions import limiter
-from core.models import AwardStatus
 from core.services.awards.certificates import award_winner_for_token, certificate_for_token
 from core.services.awards.winners import published_periods
 from core.services.campaign.results import published_winners
@@ -72,9 +72,9 @@ def selection_certificate_page(token: str):
 @bp.get("/stars/photo/<token>.jpg")
 @limiter.limit(PUBLIC_LIMIT)
 def stars_photo(token: str):
-    """A published winner's photo; nobody else's photo is public."""
+    """A winner's photo of a period on the wall (published and final); nobody else's."""
     winner = award_winner_for_token(token)
-    if winner is None or winner.category.period.status is not AwardStatus.PUBLISHED:
+    if winner is None or winner.category.period not in published_periods():
         abort(404)
     name = winner.employee.photo
     path = photos_dir() / name if name else None

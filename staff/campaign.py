@@ -30,9 +30,11 @@ from core.services.campaign.rounds import (
     registration_of,
     round_candidates,
 )
+from core.services.notices.announcements import in_notice, is_final, stage_notice
+from core.services.notices.objections import file_objection, objections_of
 from staff import bp
 from staff.access import PAGE_LIMIT, POST_LIMIT, employee_or_404
-from staff.forms import SELF_CRITERIA, BallotForm, SelfEvaluationForm
+from staff.forms import SELF_CRITERIA, BallotForm, ObjectionForm, SelfEvaluationForm
 
 
 def _load(secret: str, campaign_id: int) -> tuple[Employee, Campaign]:
@@ -102,6 +104,8 @@ def _page(secret, employee, campaign, status=200, **forms):
         for row in rows
         if row["employee_id"] == employee.id
     }
+    mine = objections_of(employee.id)
+    notices = _notices(campaign, mine, published, own_results, forms.get("objection"))
     return render_template(
         "staff/campaign/page.html",
         secret=secret,
@@ -120,7 +124,34 @@ def _page(secret, employee, campaign, status=200, **forms):
         source_labels=SOURCE_LABELS,
         colleagues=accepted_self_evaluations(campaign, employee.branch_id),
         improvement=actions_of(campaign, employee) if registration else [],
+        notices=notices,
+        objections=[o for o in mine.values() if o.notice.campaign_id == campaign.id],
     ), status
+
+
+def _objection_form(stage: CampaignStage) -> ObjectionForm:
+    # One form per stage under notice on the page: the prefix keeps their fields apart.
+    return ObjectionForm(prefix=f"objection-{stage.value}")
+
+
+def _notices(campaign, mine, published, own_results, failed=None) -> dict:
+    """Per announced stage: its notice, whether final, whether the employee objected (`mine`:
+    their objections by notice), and the objection form while they may still object (a
+    failed one keeps its text)."""
+    shown = {}
+    for stage in published:
+        notice = stage_notice(campaign.id, stage)
+        objection = mine.get(notice.id) if notice else None
+        form = None
+        if failed and failed[0] is stage:
+            form = failed[1]  # refused: shown with its message and the text typed
+        elif own_results.get(stage) and objection is None and in_notice(notice):
+            form = _objection_form(stage)
+        shown[stage] = {
+            "notice": notice, "final": is_final(notice), "open": in_notice(notice),
+            "objected": objection is not None, "form": form,
+        }  # fmt: skip
+    return shown
 
 
 @bp.get("/<secret>/campaigns/<int:campaign_id>")
@@ -191,3 +222,25 @@ def campaign_self(secret: str, campaign_id: int):
         if sent:
             return _back(secret, campaign)
     return _page(secret, employee, campaign, 400, self_form=form)
+
+
+@bp.post("/<secret>/campaigns/<int:campaign_id>/results/<stage>/objection")
+@limiter.limit(POST_LIMIT)
+def campaign_object(secret: str, campaign_id: int, stage: str):
+    """A candidate objects to a stage's announced results during its public notice."""
+    employee, campaign = _load(secret, campaign_id)
+    stage_ = next((s for s in RANKED_STAGES if s.value == stage), None)
+    notice = stage_notice(campaign.id, stage_) if stage_ else None
+    if notice is None:
+        abort(404)
+    form = _objection_form(stage_)
+    if form.validate_on_submit():
+        filed = attempt(
+            lambda: file_objection(notice.id, employee, form.reason.data),
+            _("Objection sent. An administrator will answer it here."),
+            form=form,
+            field="reason",
+        )
+        if filed:
+            return _back(secret, campaign)
+    return _page(secret, employee, campaign, 400, objection=(stage_, form))

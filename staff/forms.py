@@ -10,6 +10,7 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from core.forms import MultiCheckboxField, ten_point_field, text_field
+from core.services.notices.objections import REASON_MAX, REASON_MIN
 
 SELF_CRITERIA = ("performance", "growth", "self_management")
 
@@ -36,3 +37,10 @@ class SelfEvaluationForm(FlaskForm):
     performance, growth, self_management = (ten_point_field(c) for c in SELF_CRITERIA)
     reasons = text_field(_l("Reasons"))
     improvements = text_field(_l("Improvement steps"))
+
+
+class ObjectionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why these results are wrong"),
+        validators=[InputRequired(), Length(min=REASON_MIN, max=REASON_MAX)],
+    )

@@ -8,6 +8,7 @@ from core.i18n import current_locale_code
 from core.services.campaign.results import published_results
 from core.services.campaign.rounds import RANKED_STAGES
 from core.services.campaign.setup import campaigns_for_branch
+from core.services.notices.announcements import in_notice, is_final, stage_notice
 from core.services.people.noticeboards import branch_for_noticeboard
 from core.services.points.place_reward_setup import award_rewards_on_offer, rewards_of
 from core.services.points.rewards import catalogue
@@ -16,13 +17,23 @@ from staff import bp
 from staff.access import PAGE_LIMIT
 
 
+def _state(notice) -> str:
+    """ "final", "open" (objections may be filed) or "answering" (objections still open)."""
+    if is_final(notice):
+        return "final"
+    return "open" if in_notice(notice) else "answering"
+
+
 def _announced(campaign) -> list[tuple]:
-    """(stage, names going through) of each closed stage of the campaign, in order."""
+    """(stage, names going through, candidates, notice, its state) of each closed stage of
+    the campaign, in order; the notice says until when candidates may object."""
     stages = []
     for stage in RANKED_STAGES:
         rows = published_results(campaign, stage)
         if rows:
-            stages.append((stage, [r for r in rows if r.passed], len(rows)))
+            notice = stage_notice(campaign.id, stage)
+            passed = [r for r in rows if r.passed]
+            stages.append((stage, passed, len(rows), notice, _state(notice)))
     return stages
 
 

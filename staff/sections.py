@@ -1,8 +1,8 @@
 """The sections of the employee's private page, as plain data for templates/staff/.
 
 The views build them here and pass them to the template, which only renders them:
-standing, ratings received (with the reply and dispute forms), points, rewards, awards
-and the branch's campaigns.
+standing, ratings received (with the reply and dispute forms), points, rewards, awards,
+award periods under public notice (with the objection form) and the branch's campaigns.
 """
 
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from core.models import (
 from core.services.awards.winners import awards_of
 from core.services.campaign.results import published_winners
 from core.services.campaign.setup import campaigns_for_branch
+from core.services.notices.award_notices import AwardNotice, award_notices_of
 from core.services.periods import current_period_key
 from core.services.points.commitments import WinnerReward, winner_rewards
 from core.services.points.ledger import balance_of
@@ -34,7 +35,7 @@ from core.services.points.tiers import TierOutlook, fixed_tiers, latest_tier, ti
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import rating_received, ratings_received
 from scoring.points import PointsRules
-from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
+from staff.forms import CancelRequestForm, DisputeForm, ObjectionForm, ReplyForm
 
 # Ten of each per page keeps the page a few phone screens long; older ones are paged.
 RATINGS_PER_PAGE = 6
@@ -70,6 +71,14 @@ class StaffSections:
     cancel: CancelRequestForm
     replies: dict[int, ReplyForm]
     disputes: dict[int, DisputeForm]
+    # Award periods under public notice where the employee is a candidate, with forms.
+    award_notices: list[AwardNotice]
+    objections: dict[int, ObjectionForm]  # by notice id
+
+
+def objection_form(notice_id: int) -> ObjectionForm:
+    """The objection to one award period's results (prefixed: several may be shown)."""
+    return ObjectionForm(prefix=f"objection{notice_id}")
 
 
 def redeem_form(available: int, rewards: list[Reward], tier: int) -> RedeemForm:
@@ -107,9 +116,9 @@ def staff_sections(
 ) -> StaffSections:
     """The data of the employee's sections; `failed` keeps a form with its errors.
 
-    `failed` is (kind, rating_id, form): kind "redeem" (rating_id None), "replies" or
-    "disputes"; that form replaces the empty one, so nothing typed is lost. Ratings and
-    the ledger are paged, newest (this period) first.
+    `failed` is (kind, id, form): kind "redeem" (id None), "replies" or "disputes" (a
+    rating's id), "objections" (an award notice's id); that form replaces the empty one,
+    so nothing typed is lost. Ratings and the ledger are paged, newest (this period) first.
     """
     key = current_period_key()
     rules = current_points_rules()
@@ -121,6 +130,7 @@ def staff_sections(
     lines = ledger_lines(employee.id, limit=LEDGER_PER_PAGE + 1, offset=ledger_offset)
     entries, more_entries = _page_of(lines, LEDGER_PER_PAGE)
     standing = employee_standing(employee.id, key)
+    award_notices = award_notices_of(employee.id)
     sections = StaffSections(
         period_key=key,
         standing=standing,
@@ -147,6 +157,12 @@ def staff_sections(
         cancel=CancelRequestForm(),
         replies={r.id: ReplyForm(prefix=f"reply{r.id}", reply=r.reply) for r in ratings},
         disputes={r.id: DisputeForm(prefix=f"dispute{r.id}") for r in ratings},
+        award_notices=award_notices,
+        objections={
+            n.notice.id: objection_form(n.notice.id)
+            for n in award_notices
+            if n.open and n.objection is None
+        },
     )
     if failed is not None:
         kind, rating_id, form = failed

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from core.actions import attempt
 from core.extensions import db, limiter
 from core.models import Employee, Reward
+from core.services.notices.objections import file_objection
 from core.services.people.cards import card_view
 from core.services.points.redemptions import (
     available_points,
@@ -21,9 +22,9 @@ from core.services.points.rewards import catalogue
 from core.services.points.tiers import latest_tier
 from core.services.ratings.staff_replies import dispute_rating, reply_to_rating
 from staff import bp
-from staff.access import PAGE_LIMIT, employee_or_404
+from staff.access import PAGE_LIMIT, POST_LIMIT, employee_or_404
 from staff.forms import CancelRequestForm, DisputeForm, ReplyForm
-from staff.sections import redeem_form, staff_sections
+from staff.sections import objection_form, redeem_form, staff_sections
 
 MAX_PAGE = 1000
 
@@ -131,3 +132,20 @@ def dispute(secret: str, rating_id: int):
     form = DisputeForm(prefix=f"dispute{rating_id}")
     done = _("Dispute sent to your manager.")
     return _answer_rating(secret, rating_id, form, "reason", "disputes", dispute_rating, done)
+
+
+@bp.post("/<secret>/award-notices/<int:notice_id>/objection")
+@limiter.limit(POST_LIMIT)
+def award_objection(secret: str, notice_id: int):
+    """A candidate objects to an award period's results during its public notice."""
+    employee = employee_or_404(secret)
+    form = objection_form(notice_id)
+    if not form.validate_on_submit():
+        return _render_page(employee, secret, ("objections", notice_id, form), 400)
+    filed = attempt(
+        lambda: file_objection(notice_id, employee, form.reason.data),
+        _("Objection sent. An administrator will answer it here."),
+    )  # a refusal is flashed: it may concern a period this page does not list
+    if not filed:
+        return _render_page(employee, secret, ("objections", notice_id, form), 400)
+    return _back(secret, f"award-notice-{notice_id}")

@@ -37,6 +37,7 @@ from core.models.feedback import (
     SurpriseStatus,
     VerificationCode,
 )
+from core.models.notices import Objection, ObjectionRemedy, ObjectionStatus, ResultNotice
 from core.models.offline_votes import (
     BallotBatch,
     BallotStatus,
@@ -90,6 +91,10 @@ __all__ = [
     "BallotStatus",
     "BallotUse",
     "Campaign",
+    "Objection",
+    "ObjectionRemedy",
+    "ObjectionStatus",
+    "ResultNotice",
     "CampaignStage",
     "JudgePanelMember",
     "JudgeScore",

@@ -25,7 +25,10 @@ class CategoryKind(enum.Enum):
 
 
 class AwardPeriod(db.Model):
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ck_award_period_dates"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ck_award_period_dates"),
+        CheckConstraint("notice_days >= 0", name="ck_award_period_notice_days"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -38,6 +41,9 @@ class AwardPeriod(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when an admin published before the period's last local day was over.
     early_publish_reason: Mapped[str | None] = mapped_column(String(500))
+    # Public notice (公示): local days the published results stay open to objections;
+    # 0: final at once.
+    notice_days: Mapped[int] = mapped_column(default=0, server_default="0")
 
     categories: Mapped[list["AwardCategory"]] = relationship(
         back_populates="period", cascade="all, delete-orphan", order_by="AwardCategory.id"

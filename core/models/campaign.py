@@ -57,6 +57,7 @@ class Campaign(db.Model):
         CheckConstraint("ballot_size >= 1", name="ck_campaign_ballot_size"),
         CheckConstraint("vote_threshold >= 1", name="ck_campaign_vote_threshold"),
         CheckConstraint("min_ratings >= 0", name="ck_campaign_min_ratings"),
+        CheckConstraint("notice_days >= 0", name="ck_campaign_notice_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +84,9 @@ class Campaign(db.Model):
     vote_threshold: Mapped[int] = mapped_column(default=5)
     # Preliminary screening: minimum verified ratings in the campaign's dates.
     min_ratings: Mapped[int] = mapped_column(default=3)
+    # Public notice (公示): local days each stage's results stay open to objections;
+    # 0: final at once.
+    notice_days: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 

@@ -172,6 +172,7 @@ ROUTE_EXAMPLES = {
     "admin.award_winner_remove": lambda branch: {"winner_id": 1},
     "admin.award_certificate": lambda branch: {"winner_id": 1},
     "admin.export_results": lambda branch: {"period_id": 1},
+    "admin.objection_answer": lambda branch: {"objection_id": 1},
 }
 
 # Endpoints with an id whose records belong to no branch and that managers may open.

@@ -9,7 +9,7 @@ until it has a row here or a reason in NOT_EDITS.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest.mock import ANY
 
 import pytest
@@ -19,14 +19,21 @@ from sqlalchemy import select
 from admin.award_forms import QuotaForm
 from admin.campaign_forms import CampaignForm
 from admin.forms import BranchForm, EmployeeForm, FollowUpForm, UserEditForm
+from admin.objection_forms import AnswerObjectionForm
 from admin.points_forms import RewardForm, RulesForm
 from core.extensions import db
-from core.models import AuditEntry, Role
+from core.models import AuditEntry, AwardStatus, Objection, ResultNotice, Role
 from core.services.campaign.setup import CampaignData, create_campaign
 from core.services.people.employees import add_employee
 from scoring.points import PointsRules
 from tests.admin.conftest import make_followup
-from tests.factories import make_award_period, make_branch, make_reward, make_user
+from tests.factories import (
+    make_award_period,
+    make_branch,
+    make_employee,
+    make_reward,
+    make_user,
+)
 
 MISSING = "(not in the entry)"
 
@@ -200,6 +207,7 @@ def _campaign() -> dict:
         "winners": (1, 2),
         "ballot_size": (3, 4),
         "vote_threshold": (5, 6),
+        "notice_days": (0, 3),
     }
     weights = {
         f"w_{stage}_{source}": str(weight)
@@ -242,6 +250,27 @@ def _followup() -> dict:
     }
 
 
+def _objection() -> dict:
+    period = make_award_period(status=AwardStatus.PUBLISHED)
+    now = datetime.now(UTC)
+    notice = ResultNotice(
+        award_period_id=period.id, notice_days=3, announced_at=now,
+        notice_ends_at=now + timedelta(days=3),
+    )  # fmt: skip
+    objection = Objection(notice=notice, employee=make_employee(), reason="Counted twice, I think.")
+    db.session.add(objection)
+    db.session.flush()
+    return {
+        "url": {"objection_id": objection.id},
+        "data": {"decision": "dismiss", "answer": "Checked: counted once."},
+        "expect": {
+            "status": ("open", "dismissed"),
+            "answer": ("", "Checked: counted once."),
+            "answered_at": (None, ANY),
+        },
+    }
+
+
 EDITS = {
     "admin.branch_edit": Edit(BranchForm, _branch),
     "admin.user_edit": Edit(UserEditForm, _user),
@@ -252,6 +281,7 @@ EDITS = {
     # The preliminary round has one source, so its weight can only be 100.
     "admin.campaign_edit": Edit(CampaignForm, _campaign, same={"w_preliminary_customer"}),
     "admin.followup_detail": Edit(FollowUpForm, _followup),
+    "admin.objection_answer": Edit(AnswerObjectionForm, _objection),
 }
 
 # Admin POST endpoints that edit no stored record's fields through a form, and why.

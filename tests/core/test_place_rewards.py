@@ -97,6 +97,23 @@ def test_publishing_grants_each_winner_the_rewards_of_their_place(app):
     assert _count(PlaceRewardGrant) == 4
 
 
+def test_rewards_wait_for_the_end_of_the_public_notice(app):
+    from core.services.notices.announcements import period_notice, settle_notices
+
+    period_id, admin, ann, bo = _period_with_rewards()
+    db.session.get(AwardPeriod, period_id).notice_days = 7
+    db.session.commit()
+    publish_period(period_id, admin, "Early, for the test")
+    assert (balance_of(ann.id), _count(PlaceRewardGrant)) == (0, 0)  # under notice
+    notice = period_notice(period_id)
+    notice.announced_at -= timedelta(days=30)
+    notice.notice_ends_at -= timedelta(days=30)
+    db.session.commit()
+    assert settle_notices() == 1
+    assert (balance_of(ann.id), balance_of(bo.id)) == (50, 20)
+    assert settle_notices() == 0 and _count(PlaceRewardGrant) == 4
+
+
 def test_granting_again_gives_nothing_more(app):
     period_id, admin, ann, _bo = _period_with_rewards()
     publish_period(period_id, admin, "Early, for the test")

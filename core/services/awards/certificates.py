@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import AwardStatus, AwardWinner, CampaignStage, StageResult
 from core.services.awards.winners import snapshot_entry
+from core.services.notices.announcements import is_final, period_notice, stage_notice
 from core.services.people.cards import card_qr_svg
 from core.urls import public_url
 
@@ -68,12 +69,15 @@ def award_winner_for_token(token: str) -> AwardWinner | None:
 
 
 def award_winner_certificate(winner: AwardWinner) -> Certificate | None:
-    """The certificate of a published (or withdrawn) award; None while it is a draft."""
+    """The certificate of a published (or withdrawn) award; None while it is a draft or
+    its results are under public notice."""
     found = snapshot_entry(winner)
     if found is None:
         return None
     category, entry = found
     period = winner.category.period
+    if period.status is AwardStatus.PUBLISHED and not is_final(period_notice(period.id)):
+        return None  # under public notice: no certificate until the result is final
     frozen = period.snapshots[-1].results["period"]
     return Certificate(
         name=entry["name"],
@@ -125,6 +129,10 @@ def certificate_for_token(token: str) -> Certificate | None:
     if award is not None:
         return award_winner_certificate(award)
     selected = _by_token(StageResult, token)
-    if selected is not None and selected.campaign.stage is CampaignStage.PUBLISHED:
+    if (
+        selected is not None
+        and selected.campaign.stage is CampaignStage.PUBLISHED
+        and is_final(stage_notice(selected.campaign_id, CampaignStage.FINAL))
+    ):
         return selection_winner_certificate(selected)
     return None

@@ -19,8 +19,8 @@ from core.models import AwardPeriod, AwardSnapshot, AwardStatus, AwardWinner, Us
 from core.services.audit import record_audit
 from core.services.awards.candidates import Candidate, barred, candidates, ineligibility
 from core.services.awards.winners import AwardError, written_reason
+from core.services.notices.announcements import announce_period
 from core.services.periods import local_day
-from core.services.points.place_rewards import grant_place_rewards
 from core.services.points.rules import current_points_rules, current_weights, score_settings
 
 # The snapshot keeps the top of each ranking; enough to show and to explain the winners.
@@ -143,13 +143,12 @@ def publish_period(
     period.early_publish_reason = early
     db.session.add(snapshot)
     db.session.flush()
+    announce_period(period, actor)
     after = {"status": "published", "snapshot": snapshot.id}
     if early:
         after["early_publish_reason"] = early
     record_audit(
         "award_period.publish", "award_period", period.id, {"status": "draft"}, after, user=actor
     )
-    # Published is final today; with a notice period this moves to where it ends.
-    grant_place_rewards(period, actor)
     db.session.commit()
     return snapshot

@@ -26,6 +26,12 @@ from core.models import (
 from core.services import DomainError
 from core.services.audit import record_audit, record_change, record_created
 from core.services.awards.candidates import candidates, ineligibility
+from core.services.notices.announcements import (
+    NOTICE_DAYS_MAX,
+    period_is_final,
+    period_notice,
+    withdraw_notice,
+)
 from core.services.points.place_rewards import reverse_place_rewards
 
 CITATION_MAX = 1000
@@ -50,15 +56,22 @@ def default_categories() -> list[tuple[str, CategoryKind]]:
     ]
 
 
-def create_period(name: str, starts_on: date, ends_on: date, actor: User | None) -> AwardPeriod:
-    """A new draft period with the default categories; commits."""
+def create_period(
+    name: str, starts_on: date, ends_on: date, actor: User | None, notice_days: int = 0
+) -> AwardPeriod:
+    """A new draft period with the default categories; commits.
+
+    `notice_days`: how long its published results stay under public notice (0: final at once).
+    """
     name = (name or "").strip()
     if not name:
         raise AwardError(_l("Give the period a name."))
     if ends_on < starts_on:
         raise AwardError(_l("The last day cannot be before the first day."))
+    if not 0 <= notice_days <= NOTICE_DAYS_MAX:
+        raise AwardError(_l("Between 0 and %(n)d days.", n=NOTICE_DAYS_MAX), field="notice_days")
     begin_write()
-    period = AwardPeriod(name=name, starts_on=starts_on, ends_on=ends_on)
+    period = AwardPeriod(name=name, starts_on=starts_on, ends_on=ends_on, notice_days=notice_days)
     period.categories = [AwardCategory(name=n, kind=k) for n, k in default_categories()]
     db.session.add(period)
     db.session.flush()
@@ -205,6 +218,7 @@ def withdraw_period(period_id: int, actor: User | None, reason: str) -> None:
     period.withdrawn_at = now
     latest_snapshot(period).withdrawn_at = now
     reverse_place_rewards(period, actor, reason)
+    withdraw_notice(period_notice(period.id), actor)
     record_audit(
         "award_period.withdraw",
         "award_period",
@@ -222,11 +236,11 @@ def latest_snapshot(period: AwardPeriod) -> AwardSnapshot | None:
 
 
 def published_periods() -> list[AwardPeriod]:
-    """Periods on the wall of fame, newest first."""
+    """Periods on the wall of fame (published, and final after their notice), newest first."""
     return list(
         db.session.scalars(
             select(AwardPeriod)
-            .where(AwardPeriod.status == AwardStatus.PUBLISHED)
+            .where(AwardPeriod.status == AwardStatus.PUBLISHED, period_is_final())
             .order_by(AwardPeriod.ends_on.desc(), AwardPeriod.id.desc())
         )
     )
@@ -245,7 +259,7 @@ def snapshot_entry(winner: AwardWinner) -> tuple[dict, dict] | None:
 
 
 def awards_of(employee_id: int) -> list[AwardWinner]:
-    """The employee's awards in published periods, newest first (for their own page)."""
+    """The employee's awards in published, final periods, newest first (for their own page)."""
     return list(
         db.session.scalars(
             select(AwardWinner)
@@ -254,6 +268,7 @@ def awards_of(employee_id: int) -> list[AwardWinner]:
             .where(
                 AwardWinner.employee_id == employee_id,
                 AwardPeriod.status == AwardStatus.PUBLISHED,
+                period_is_final(),
             )
             .order_by(AwardPeriod.ends_on.desc(), AwardWinner.id)
         )

@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Campaign, CampaignStage, Employee, StageResult
+from core.models import Campaign, CampaignStage, Employee, StageResult, utcnow
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.campaign.rounds import round_candidates
 from core.services.campaign.sources import customer_channels, customer_totals, source_scores
 from core.services.campaign.waivers import waived_sources
+from core.services.notices.announcements import stage_is_final
 from scoring.composite import CompositeResult, composite, rank_composites
 
 
@@ -172,8 +173,17 @@ def snapshot_rows(rows: list[StageResult]) -> list[dict]:
     ]
 
 
-def freeze_stage(campaign: Campaign, stage: CampaignStage, results: list[CandidateResult]) -> None:
-    """Store the stage's results as its published snapshot (the caller commits)."""
+def freeze_stage(
+    campaign: Campaign,
+    stage: CampaignStage,
+    results: list[CandidateResult],
+    frozen_at: datetime | None = None,
+) -> None:
+    """Store the stage's results as its published snapshot (the caller commits).
+
+    `frozen_at`: the moment the results are as of (default now); a recomputation after an
+    objection keeps the stage's closing moment, so `flask scores verify` reproduces it.
+    """
     for row in result_rows(results):
         db.session.add(
             StageResult(
@@ -192,6 +202,7 @@ def freeze_stage(campaign: Campaign, stage: CampaignStage, results: list[Candida
                     if stage is CampaignStage.FINAL and row["passed"]
                     else None
                 ),
+                published_at=frozen_at or utcnow(),
             )
         )
     db.session.flush()
@@ -205,8 +216,9 @@ def published_results(campaign: Campaign, stage: CampaignStage) -> list[StageRes
 
 
 def published_winners(employee_id: int | None = None) -> list[StageResult]:
-    """Winners of every published campaign (for the public wall of fame; with
-    `employee_id`, that employee's wins for their page), newest first."""
+    """Winners of every published campaign whose final is final after its notice (for the
+    public wall of fame; with `employee_id`, that employee's wins for their page), newest
+    first."""
     query = (
         select(StageResult)
         .join(Campaign, Campaign.id == StageResult.campaign_id)
@@ -214,6 +226,7 @@ def published_winners(employee_id: int | None = None) -> list[StageResult]:
             Campaign.stage == CampaignStage.PUBLISHED,
             StageResult.stage == CampaignStage.FINAL,
             StageResult.passed.is_(True),
+            stage_is_final(Campaign.id, CampaignStage.FINAL),
         )
         .order_by(Campaign.id.desc(), StageResult.rank)
     )

@@ -19,6 +19,7 @@ from core.models import (
 from core.models.campaign import EVALUATED_ROUNDS
 from core.services.audit import record_audit, record_change, record_created
 from core.services.campaign.rounds import RANKED_STAGES, STAGE_ORDER, STAGE_SOURCES, CampaignError
+from core.services.notices.announcements import NOTICE_DAYS_MAX
 from scoring.composite import DEFAULT_STAGE_WEIGHTS, validate_weights
 
 
@@ -42,6 +43,8 @@ class CampaignData:
     ballot_size: int = 3
     vote_threshold: int = 5
     min_ratings: int = 3
+    # Public notice of each stage's results, in local days (0: final at once).
+    notice_days: int = 0
 
 
 def _checked_weights(weights: dict) -> dict:
@@ -71,6 +74,8 @@ def validate_campaign_data(data: CampaignData) -> tuple[dict, list[Branch]]:
     known = [d for d in schedule if d is not None]
     if known != sorted(known):
         raise CampaignError(_("The stages must be dated in order."), field="final_on")
+    if not 0 <= data.notice_days <= NOTICE_DAYS_MAX:
+        raise CampaignError(_("Between 0 and %(n)d days.", n=NOTICE_DAYS_MAX), field="notice_days")
     weights = _checked_weights(data.weights)
     branches = list(db.session.scalars(select(Branch).where(Branch.id.in_(data.branch_ids))))
     if not branches or len(branches) != len(set(data.branch_ids)):
@@ -81,7 +86,7 @@ def validate_campaign_data(data: CampaignData) -> tuple[dict, list[Branch]]:
 SETTINGS = (
     "starts_on", "ends_on", "registration_closes_on", "second_round_on", "final_on",
     "preliminary_pass", "second_pass", "winners", "ballot_size", "vote_threshold",
-    "min_ratings",
+    "min_ratings", "notice_days",
 )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from core.services.campaign.rounds import (
     next_stage,
     round_candidates,
 )
-from core.services.points.place_rewards import grant_place_rewards
+from core.services.notices.announcements import announce_stage
 
 
 class StageHasGaps(CampaignError):
@@ -58,15 +58,13 @@ def advance_stage(campaign: Campaign, actor: User | None) -> CampaignStage:
                 )
             )
         freeze_stage(campaign, current, results)
+        announce_stage(campaign, current, actor)
     campaign.stage = upcoming
     if upcoming in EVALUATED_ROUNDS:
         for candidate in round_candidates(campaign, upcoming):
             db.session.add(
                 VoteTally(campaign_id=campaign.id, round=upcoming, candidate_id=candidate.id)
             )
-    if upcoming is CampaignStage.PUBLISHED:
-        # The final stage frozen is final today; with a notice period this moves.
-        grant_place_rewards(campaign, actor)
     record_audit(
         "campaign.advance", "campaign", campaign.id,
         {"stage": current.value}, {"stage": upcoming.value}, user=actor,

@@ -2,9 +2,9 @@
 
 `grant_place_rewards(result, actor)` and `reverse_place_rewards(result, actor, reason)`
 take an AwardPeriod or a Campaign; they add to the caller's transaction and never commit
-(publish_period, advance_stage and withdraw_period call them, after their write lock).
-Today a result is final when published; when results wait for a notice period, the
-"became final" point calls grant_place_rewards instead.
+A result's rewards are granted when it becomes final, after its public notice (the
+`result_final` signal of core.services.notices.events, sent once per announcement, in the
+transaction that made it final); withdraw_period reverses them.
 
 - Once: a PlaceRewardGrant is unique per (place reward, winner) in the database, and is
   inserted in a savepoint first; a second or racing call finds it taken and gives nothing.
@@ -41,6 +41,7 @@ from core.models import (
     User,
     utcnow,
 )
+from core.services.notices.events import result_final
 from core.services.periods import local_day
 from core.services.points.ledger import append_capped, credit_place_reward
 
@@ -211,3 +212,12 @@ def reverse_place_rewards(
         reversed_now.append(grant)
     db.session.flush()
     return reversed_now
+
+
+@result_final.connect
+def _grant_when_final(notice, actor: User | None = None, **_extra) -> None:
+    """A final award period, or a campaign's final stage, grants its places' rewards."""
+    if notice.award_period_id is not None:
+        grant_place_rewards(db.session.get(AwardPeriod, notice.award_period_id), actor)
+    elif notice.stage is CampaignStage.FINAL:
+        grant_place_rewards(db.session.get(Campaign, notice.campaign_id), actor)

@@ -1,0 +1,1 @@
+"""Public notice (公示) of results: announcements, finality, objections and their remedies."""
