@@ -67,6 +67,7 @@ from core.models.points import (
     Reward,
     RewardKind,
 )
+from core.models.settings import SiteSettingsVersion
 
 __all__ = [
     "AuditEntry",
@@ -118,6 +119,7 @@ __all__ = [
     "Reward",
     "RewardKind",
     "Role",
+    "SiteSettingsVersion",
     "SurpriseStatus",
     "User",
     "UserSession",
