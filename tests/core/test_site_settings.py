@@ -18,6 +18,7 @@ from core.services.settings import (
     settings_at,
 )
 from scoring.site_settings import Dimension, next_common_period_start
+from tests.concurrency import run_together
 from tests.factories import make_counted_rating, make_employee, make_user
 
 
@@ -170,3 +171,16 @@ def test_saving_what_is_in_force_changes_nothing(app):
     with pytest.raises(SettingsRefused):
         change_settings(current_settings(), None, None)
     assert _stored() == 0
+
+
+def test_simultaneous_changes_are_all_kept(app):
+    base = current_settings()
+
+    def change(index: int) -> int:
+        return change_settings(replace(base, followup_contact_hours=index + 1), None, None).id
+
+    results = run_together(app, 8, change, refused=SettingsRefused)
+
+    assert None not in results
+    db.session.rollback()  # a fresh snapshot that sees the threads' commits
+    assert _stored() == 8
