@@ -1,11 +1,13 @@
 """The customer's trip follows the settings in force: dimensions on the card, methods to verify."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 from core.extensions import db
+from core.models import FollowUpTask
 from core.services.settings import change_settings, current_settings
 from scoring.site_settings import Dimension
-from tests.portal.flow import all_ratings, card_path, rate
+from tests.portal.flow import all_ratings, card_path, rate, verified_by_sms
 
 
 def _change(**changes) -> None:
@@ -45,3 +47,12 @@ def test_the_verify_page_offers_the_methods_in_force(client, employee):
     assert 'name="receipt_code"' in page
     assert 'name="email"' not in page and 'name="phone"' not in page
     assert client.post("/v/sms", data={"phone": "13812345678"}).status_code == 404
+
+
+def test_a_low_rating_gets_the_follow_up_deadlines_in_force(client, employee, sms_outbox):
+    _change(followup_contact_hours=6, followup_resolve_days=2)
+    verified_by_sms(client, employee, sms_outbox, overall="1", consent="y")
+    (rating,) = all_ratings()
+    task = db.session.scalar(db.select(FollowUpTask).where(FollowUpTask.rating_id == rating.id))
+    assert task.contact_due_at - rating.verified_at == timedelta(hours=6)
+    assert task.resolve_due_at - rating.verified_at == timedelta(days=2)
