@@ -9,7 +9,8 @@ from admin.settings_forms import SettingsForm
 from core.extensions import db
 from core.models import Role
 from core.services.settings import change_settings, current_settings
-from tests.factories import make_user
+from scoring.site_settings import Dimension
+from tests.factories import make_rating, make_user
 
 
 def _posted(**changes) -> dict:
@@ -71,3 +72,16 @@ def test_bad_input_answers_400_with_what_was_typed(admin_client, changes, messag
     assert message in page
     assert 'value="Kept as typed"' in page
     assert current_settings().version == 0
+
+
+def test_an_old_rating_shows_a_dimension_removed_since(app, admin_client):
+    db.session.commit()
+    settings = current_settings()
+    courtesy = Dimension("courtesy", "Courtesy shown", "", 1.0)
+    change_settings(replace(settings, dimensions=(*settings.dimensions, courtesy)), None, None)
+    make_rating(stars={"courtesy": 4})
+    db.session.commit()
+    change_settings(settings, None, None)
+
+    assert "courtesy" not in [d.key for d in current_settings().dimensions]
+    assert "Courtesy shown 4★" in admin_client.get("/admin/feedback").get_data(as_text=True)
