@@ -29,5 +29,6 @@ from admin import (  # noqa: E402, F401
     redemptions,
     rewards,
     rules,
+    settings,
     users,
 )

@@ -8,7 +8,7 @@ from flask_login import current_user
 from admin import bp
 from admin.access import home_endpoint, login_required, visible_branch_ids
 from admin.charts import Bar, bar_chart_svg
-from core.labels import SOURCE_LABELS, dimension_labels
+from core.labels import SOURCE_LABELS
 from core.services.campaign.agenda import campaigns_waiting
 from core.services.periods import current_period_key
 from core.services.ratings.dashboard import (
@@ -17,6 +17,7 @@ from core.services.ratings.dashboard import (
     top_and_bottom,
     waiting_tasks,
 )
+from core.services.settings import dimension_labels
 
 STARS_MAX = 5
 

@@ -12,7 +12,6 @@ from core.actions import attempt
 from core.extensions import db
 from core.forms import to_choices
 from core.i18n import current_locale_code
-from core.labels import dimension_labels
 from core.models import Employee, Rating, RatingStatus
 from core.services.campaign.offline_list import flagged_offline_votes
 from core.services.people.branches import branch_choices, employee_choices
@@ -29,6 +28,7 @@ from core.services.ratings.moderation import (
     open_surprise_claims,
     uphold_rating,
 )
+from core.services.settings import dimension_labels
 
 PER_PAGE = 25
 QUEUE_ROWS = 200

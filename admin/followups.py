@@ -9,9 +9,9 @@ from admin.access import get_visible_or_404, staff_required, visible_branch_ids
 from admin.forms import FollowUpFilterForm, FollowUpForm
 from admin.pages import form_page, paged
 from core.actions import attempt
-from core.labels import dimension_labels
 from core.models import FollowUpState, FollowUpTask, utcnow
 from core.services.ratings.followups import is_overdue, task_list, update_task
+from core.services.settings import dimension_labels
 
 PER_PAGE = 50
 

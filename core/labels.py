@@ -9,7 +9,7 @@ shows it. tests/core/test_labels.py checks that every value of every enum column
 import enum
 from collections.abc import Iterable
 
-from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -159,7 +159,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
 }
 
 # The default rating criteria (core.config.DEFAULT_DIMENSIONS), marked for translation
-# here; a label configured in RATING_DIMENSIONS is looked up as it is written.
+# here; an English label an admin typed is looked up as it is written.
 DEFAULT_DIMENSION_LABELS = (_l("Service attitude"), _l("Professional skill"), _l("Efficiency"))
 
 
@@ -181,15 +181,37 @@ def choices(members: Iterable[enum.Enum]) -> list[tuple[str, LazyString]]:
     return [(member.value, LABELS[type(member)][member]) for member in members]
 
 
-def dimension_label(configured: str) -> LazyString:
-    """The lazy label of a rating dimension, from its configured English label."""
-    return _l(configured)
+# Period kinds (scoring.periods.PERIOD_KINDS), as one period is named in a sentence.
+PERIOD_KIND_LABELS = {
+    "month": _l("month"),
+    "quarter": _l("quarter"),
+    "year": _l("year"),
+    "week": _l("week"),
+}
 
 
-def dimension_labels() -> dict[str, str]:
-    """Labels of the rating dimensions (config RATING_DIMENSIONS) and overall, by key."""
-    labels = {key: _(text) for key, text in current_app.config["RATING_DIMENSIONS"]}
-    return {"overall": _("Overall"), **labels}
+def period_kind_label(kind: str) -> str:
+    """The name of one period of `kind` ("month"), in the current language."""
+    return str(PERIOD_KIND_LABELS.get(kind, kind))
+
+
+def _dimension_text(dimension) -> str:
+    # The Chinese label is the admin's data; without one the English label's translation.
+    locale = get_locale()
+    if locale is not None and locale.language == "zh" and dimension.label_zh:
+        return dimension.label_zh
+    return _(dimension.label_en)
+
+
+def dimension_label(dimension) -> LazyString:
+    """The lazy label of a rating dimension (scoring.site_settings.Dimension), per locale."""
+    return LazyString(_dimension_text, dimension)
+
+
+def dimension_labels(dimensions: Iterable = ()) -> dict[str, str]:
+    """Labels of overall and of these rating dimensions, by key (the settings service
+    passes every dimension ever offered, so old ratings keep theirs)."""
+    return {"overall": _("Overall"), **{d.key: _dimension_text(d) for d in dimensions}}
 
 
 # The criteria managers, candidates and judges score (1..10), by stored field name.

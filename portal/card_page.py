@@ -22,6 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from core.i18n import current_locale_code
 from core.models import Employee
 from core.services.people.cards import active_card_face, card_face, lookup_card
+from core.services.settings import settings_version
 from portal.device import DEVICE_COOKIE, pending_id
 from portal.forms import new_submission_key, rating_form, star_names
 from portal.till import TILL_KEY
@@ -93,7 +94,8 @@ def _is_fresh_scan() -> bool:
 
 
 def _content_key(face: tuple) -> tuple:
-    return (current_locale_code(), request.path, *face)
+    # The settings version: a change of the rating dimensions makes a new key.
+    return (current_locale_code(), request.path, settings_version(), *face)
 
 
 def render_card_page(employee: Employee, form, **context) -> str:

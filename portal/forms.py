@@ -17,6 +17,8 @@ from wtforms.validators import Length, Regexp, StopValidation, ValidationError
 
 from core.form_bytes import UNREADABLE, redecoded_form
 from core.labels import dimension_label
+from core.services.settings import current_settings
+from scoring.site_settings import Dimension
 
 COMMENT_MAX = 1000
 SURPRISE_MAX = 500
@@ -154,34 +156,37 @@ class RatingForm(CustomerForm):
         if self.surprise.data and not (field.data or "").strip():
             raise ValidationError(_("Tell us what they did beyond the usual service."))
 
+    # Keys of the dimensions this form asks about, in order (set by rating_form()).
+    dimension_keys: tuple[str, ...] = ()
+
     def dimension_fields(self):
-        """The configured dimension fields, in order."""
-        return [self[f"dim_{key}"] for key, _label in current_app.config["RATING_DIMENSIONS"]]
+        """The dimension fields, in the order of the settings in force."""
+        return [self[f"dim_{key}"] for key in self.dimension_keys]
 
     def dimension_stars(self) -> dict[str, int]:
         """The dimensions the customer rated (unrated ones are left out)."""
         return {
             key: self[f"dim_{key}"].data
-            for key, _label in current_app.config["RATING_DIMENSIONS"]
+            for key in self.dimension_keys
             if self[f"dim_{key}"].data is not None
         }
 
 
 def rating_form(**kwargs) -> RatingForm:
-    """A RatingForm with one optional StarsField per configured dimension."""
-    dimensions = tuple(map(tuple, current_app.config["RATING_DIMENSIONS"]))  # hashable
-    return _rating_form_class(dimensions)(**kwargs)
+    """A RatingForm with one optional StarsField per dimension of the settings in force."""
+    return _rating_form_class(current_settings().dimensions)(**kwargs)
 
 
 @lru_cache(maxsize=16)
-def _rating_form_class(dimensions: tuple[tuple[str, str], ...]) -> type[RatingForm]:
+def _rating_form_class(dimensions: tuple[Dimension, ...]) -> type[RatingForm]:
     # One class per dimension set: building it (and WTForms' field list) per request
     # cost more than the rest of the form. Labels stay lazy, so the locale is per request.
     class ConfiguredRatingForm(RatingForm):
-        pass
+        dimension_keys = tuple(dimension.key for dimension in dimensions)
 
-    for key, label in dimensions:
-        setattr(ConfiguredRatingForm, f"dim_{key}", StarsField(dimension_label(label)))
+    for dimension in dimensions:
+        field = StarsField(dimension_label(dimension))
+        setattr(ConfiguredRatingForm, f"dim_{dimension.key}", field)
     return ConfiguredRatingForm
 
 

@@ -17,6 +17,7 @@ from core.services.ratings.one_time_codes import active_code, send_code, verify_
 from core.services.ratings.receipt_codes import UnknownReceiptCode
 from core.services.ratings.receipt_taps import confirm_with_receipt
 from core.services.ratings.submission import AlreadyRated, RatingClosed, pending_rating
+from core.services.settings import current_settings
 from portal import bp
 from portal.device import mark_already, mark_done, pending_id
 from portal.forms import CodeForm, EmailCodeForm, ReceiptForm, SmsCodeForm
@@ -48,7 +49,7 @@ def _guess_failed(_response) -> bool:
 
 
 def _methods() -> tuple[str, ...]:
-    return current_app.config["VERIFY_METHODS"]
+    return current_settings().verify_methods
 
 
 def offered_methods() -> list[str]:

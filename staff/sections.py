@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from core.forms import RedeemForm
 from core.i18n import current_locale_code
-from core.labels import dimension_labels
 from core.models import (
     AwardWinner,
     Campaign,
@@ -34,6 +33,7 @@ from core.services.points.rules import current_points_rules
 from core.services.points.tiers import TierOutlook, fixed_tiers, latest_tier, tier_outlook
 from core.services.ratings.leaderboard import Standing, employee_standing
 from core.services.ratings.staff_replies import rating_received, ratings_received
+from core.services.settings import dimension_labels
 from scoring.points import PointsRules
 from staff.forms import CancelRequestForm, DisputeForm, ObjectionForm, ReplyForm
 

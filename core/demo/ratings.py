@@ -7,7 +7,6 @@ scores, points, rankings and rank changes. Skipped when any rating exists alread
 import random
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.database import begin_write
@@ -25,6 +24,7 @@ from core.services.periods import current_period_key, period_window
 from core.services.points.ledger import count_verified_rating
 from core.services.points.tiers import close_period
 from core.services.ratings.identity import identity_hash
+from core.services.settings import current_settings
 from scoring.periods import previous_period_key
 
 # A fixed seed: every demo database tells the same story.
@@ -65,8 +65,8 @@ def _rate(employee: Employee, customer: int, period: str, chance: random.Random,
         rating.surprise_status = SurpriseStatus.CLAIMED
         rating.surprise_text = "Walked me to the right counter and filled in the form with me."
     rating.stars = [
-        RatingStar(dimension=key, stars=_stars(chance, skill))
-        for key, _label in current_app.config["RATING_DIMENSIONS"]
+        RatingStar(dimension=dimension.key, stars=_stars(chance, skill))
+        for dimension in current_settings().dimensions
     ]
     db.session.add(rating)
     db.session.flush()

@@ -76,6 +76,7 @@ from core.models.points import (
     Reward,
     RewardKind,
 )
+from core.models.settings import SiteSettingsVersion
 
 __all__ = [
     "AuditEntry",
@@ -138,6 +139,7 @@ __all__ = [
     "Reward",
     "RewardKind",
     "Role",
+    "SiteSettingsVersion",
     "SurpriseStatus",
     "User",
     "UserSession",

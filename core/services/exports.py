@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.labels import dimension_labels, label
+from core.labels import label
 from core.localtime import local_isoformat
 from core.models import AwardSnapshot, Employee, PointsEntry, Rating, RatingStatus
 from core.services.csv_safe import safe_csv
+from core.services.settings import dimension_labels
 from scoring.scores import display_score
 
 RATING_HEADER = (

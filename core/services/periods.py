@@ -1,6 +1,6 @@
 """Award periods as time: which period a moment is in, and local days as UTC windows.
 
-Moments are stored in UTC; periods and days are the site's own (TIME_ZONE, PERIOD_KIND).
+Moments are stored in UTC; periods and days are the site's own (TIME_ZONE, period kind).
 A rating counts at the moment it was verified: `Rating.verified_at` fixes its period key
 (the once-per-period rule) and places it in every window. Every count over a period or a
 campaign's days (the once-only rule, award candidates, campaign sources, leaderboards,
@@ -14,6 +14,7 @@ from sqlalchemy import and_
 
 from core.localtime import local_midnight, site_zone
 from core.models import Rating
+from core.services.settings import settings_at
 from scoring.periods import period_bounds, period_key
 
 # The one timestamp a rating is counted by.
@@ -21,9 +22,11 @@ COUNTED_AT = Rating.verified_at
 
 
 def current_period_key(moment: datetime | None = None) -> str:
-    """Key of the award period containing `moment` (now), in TIME_ZONE and PERIOD_KIND."""
-    config = current_app.config
-    return period_key(moment or datetime.now(UTC), config["TIME_ZONE"], config["PERIOD_KIND"])
+    """Key of the award period containing `moment` (now), in TIME_ZONE and the period kind
+    in force at that moment (core.services.settings: a change of kind starts a period)."""
+    moment = moment or datetime.now(UTC)
+    kind = settings_at(moment).period_kind
+    return period_key(moment, current_app.config["TIME_ZONE"], kind)
 
 
 def period_window(key: str) -> tuple[datetime, datetime]:

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from unittest.mock import ANY
+from zoneinfo import ZoneInfo
 
 import pytest
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from admin.award_forms import QuotaForm
@@ -21,11 +22,14 @@ from admin.campaign_forms import CampaignForm
 from admin.forms import BranchForm, EmployeeForm, FollowUpForm, UserEditForm
 from admin.objection_forms import AnswerObjectionForm
 from admin.points_forms import RewardForm, RulesForm
+from admin.settings_forms import SettingsForm
 from core.extensions import db
 from core.models import AuditEntry, AwardStatus, Objection, ResultNotice, Role
 from core.services.campaign.setup import CampaignData, create_campaign
 from core.services.people.employees import add_employee
+from core.services.settings import current_settings
 from scoring.points import PointsRules
+from scoring.site_settings import next_common_period_start
 from tests.admin.conftest import make_followup
 from tests.factories import (
     make_award_period,
@@ -169,6 +173,43 @@ def _rules() -> dict:
     }
 
 
+def _settings() -> dict:
+    old = current_settings().to_dict()
+    tz = current_app.config["TIME_ZONE"]
+    # A new period kind starts where a month and a quarter both begin.
+    starts = next_common_period_start(datetime.now(UTC), tz, ("month", "quarter"))
+    dimensions = [
+        {"key": f"d{n}", "label_en": f"Dimension {n}", "label_zh": f"维度{n}", "weight": n / 2}
+        for n in range(1, 7)
+    ]
+    rows = {
+        f"dim{n}_{name}": str(value)
+        for n, dimension in enumerate(dimensions, start=1)
+        for name, value in dimension.items()
+    }
+    return {
+        "url": {},
+        "data": {
+            **rows,
+            "overall_weight": "2",
+            "verify_methods": ["sms", "receipt"],
+            "period_kind": "quarter",
+            "followup_contact_hours": "12",
+            "followup_resolve_days": "10",
+            "starts_at": starts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        "expect": {
+            "dimensions": (old["dimensions"], dimensions),
+            "overall_weight": (1.0, 2.0),
+            "verify_methods": (["email", "sms", "receipt"], ["sms", "receipt"]),
+            "period_kind": ("month", "quarter"),
+            "followup_contact_hours": (24, 12),
+            "followup_resolve_days": (15, 10),
+            "effective_from": (MISSING, starts.isoformat()),
+        },
+    }
+
+
 def _quota() -> dict:
     category = make_award_period().categories[0]
     return {
@@ -277,6 +318,7 @@ EDITS = {
     "admin.employee_edit": Edit(EmployeeForm, _employee),
     "admin.reward_edit": Edit(RewardForm, _reward),
     "admin.rules_save": Edit(RulesForm, _rules),
+    "admin.settings_save": Edit(SettingsForm, _settings),
     "admin.award_quota": Edit(QuotaForm, _quota),
     # The preliminary round has one source, so its weight can only be 100.
     "admin.campaign_edit": Edit(CampaignForm, _campaign, same={"w_preliminary_customer"}),

@@ -80,7 +80,8 @@ def test_a_refusal_says_which_rule_in_words_not_python_lists(app, rules, words):
 
 def test_weights_come_from_config_text(app):
     app.config["RATING_WEIGHTS"] = "overall=2, attitude=1,skill=0.5"
-    assert current_weights() == {"overall": 2.0, "attitude": 1.0, "skill": 0.5}
+    # A configured dimension the text leaves out is asked but not counted (weight 0).
+    assert current_weights() == {"overall": 2.0, "attitude": 1.0, "skill": 0.5, "efficiency": 0.0}
 
 
 def test_weights_default_to_overall_and_every_configured_dimension(app):

@@ -1,6 +1,5 @@
 """The scoring and points rules in force: versioned points rules, rating weights, priors."""
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -13,8 +12,9 @@ from core.extensions import db
 from core.models import PointsRuleSet, User
 from core.services import DomainError
 from core.services.audit import record_audit
+from core.services.settings import current_settings
 from scoring.points import PointsRuleError, PointsRules
-from scoring.scores import DEFAULT_WEIGHTS
+from scoring.site_settings import parse_weights  # noqa: F401 (its old home; tests import it)
 from scoring.tiers import TierError
 
 
@@ -100,39 +100,10 @@ def save_points_rules(rules: PointsRules | Mapping, actor: User | None) -> Point
     return rule_set
 
 
-def parse_weights(value: str | Mapping | None) -> dict[str, float]:
-    """Rating weights from config: a mapping, or text like "overall=2,attitude=1".
-
-    Empty gives scoring's defaults. ValueError for a malformed entry or a weight that is
-    not a finite number >= 0.
-    """
-    if not value:
-        return dict(DEFAULT_WEIGHTS)
-    if isinstance(value, str):
-        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
-        if any(len(pair) != 2 for pair in pairs):
-            raise ValueError(f"RATING_WEIGHTS must look like 'overall=1,attitude=1': {value!r}")
-        value = {name.strip(): float(weight) for name, weight in pairs}
-    weights = {str(name): float(weight) for name, weight in value.items()}
-    for name, weight in weights.items():
-        if not (math.isfinite(weight) and weight >= 0):
-            raise ValueError(f"weight of {name} must be a finite number >= 0, not {weight}")
-    return weights
-
-
 def current_weights() -> dict[str, float]:
-    """Weights of overall and the rating dimensions (config RATING_WEIGHTS).
-
-    Without RATING_WEIGHTS, overall and every configured RATING_DIMENSIONS key weigh 1,
-    so a dimension added to the form counts without a second setting.
-    """
-    config = current_app.config
-    if config.get("RATING_WEIGHTS"):
-        return parse_weights(config["RATING_WEIGHTS"])
-    dimensions = config.get("RATING_DIMENSIONS")
-    if not dimensions:
-        return dict(DEFAULT_WEIGHTS)
-    return {"overall": 1.0, **{key: 1.0 for key, _label in dimensions}}
+    """Weights of overall and the rating dimensions in the site settings in force now
+    (core.services.settings; first from config RATING_WEIGHTS and RATING_DIMENSIONS)."""
+    return current_settings().weights
 
 
 def score_settings() -> ScoreSettings:

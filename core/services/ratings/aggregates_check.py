@@ -34,8 +34,9 @@ from core.models import (
     RatingStar,
     RatingStatus,
 )
-from core.services.points.rules import current_points_rules, current_weights
+from core.services.points.rules import current_points_rules
 from core.services.ratings.aggregates import rating_stars
+from core.services.settings import settings_at
 from scoring.points import points_for_rating
 from scoring.scores import HIGH_STARS, rating_score
 
@@ -141,11 +142,16 @@ def _uncredited_ratings() -> list[Rating]:
     return list(db.session.scalars(select(Rating).where(_verified(), ~earned).order_by(Rating.id)))
 
 
+def _score_when_verified(rating: Rating) -> float:
+    """The score with the weights in force when the rating was verified, never today's."""
+    return rating_score(rating_stars(rating), settings_at(rating.verified_at).weights)
+
+
 def _rating_drift() -> list[Drift]:
-    weights, rules = current_weights(), current_points_rules()
+    rules = current_points_rules()
     return [
         *(
-            Drift("rating_score", (r.id,), (None,), (rating_score(rating_stars(r), weights),))
+            Drift("rating_score", (r.id,), (None,), (_score_when_verified(r),))
             for r in _unscored_ratings()
         ),
         *(
@@ -157,10 +163,11 @@ def _rating_drift() -> list[Drift]:
 
 
 def _repair_ratings() -> None:
-    """Score unscored verified ratings and credit missing EARNED points, with today's rules."""
-    weights, rules = current_weights(), current_points_rules()
+    """Score unscored verified ratings (with the weights of their day) and credit missing
+    EARNED points (with today's rules)."""
+    rules = current_points_rules()
     for rating in _unscored_ratings():
-        rating.score = rating_score(rating_stars(rating), weights)
+        rating.score = _score_when_verified(rating)
     for rating in _uncredited_ratings():
         db.session.add(
             PointsEntry(

@@ -32,6 +32,7 @@ from core.models import (
 from core.services import DomainError
 from core.services.periods import current_period_key
 from core.services.points.ledger import count_verified_rating
+from core.services.settings import current_settings, settings_at
 
 FOLLOWUP_MAX_OVERALL = 2
 ALREADY_RATED = {
@@ -50,7 +51,8 @@ class AlreadyRated(DomainError):
     """This customer already rated this employee in this period."""
 
     def __init__(self, employee: Employee):
-        template = ALREADY_RATED.get(current_app.config["PERIOD_KIND"], ALREADY_RATED["month"])
+        kind = current_settings().period_kind
+        template = ALREADY_RATED.get(kind, ALREADY_RATED["month"])
         super().__init__(str(template) % {"name": employee.display_name})
         self.employee_id = employee.id
 
@@ -293,13 +295,13 @@ def complete_verification(rating: Rating, customer_hash: str, contact: str | Non
 
 
 def _open_follow_up(rating: Rating, now) -> None:
-    config = current_app.config
+    settings = settings_at(now)
     db.session.add(
         FollowUpTask(
             rating_id=rating.id,
             branch_id=rating.branch_id,
-            contact_due_at=now + timedelta(hours=config["FOLLOWUP_CONTACT_HOURS"]),
-            resolve_due_at=now + timedelta(days=config["FOLLOWUP_RESOLVE_DAYS"]),
+            contact_due_at=now + timedelta(hours=settings.followup_contact_hours),
+            resolve_due_at=now + timedelta(days=settings.followup_resolve_days),
         )
     )
 
