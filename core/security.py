@@ -1,8 +1,9 @@
 """Security headers on every response (error pages included), proxy trust, view decorators."""
 
-from functools import wraps
+from functools import lru_cache, wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, make_response, request
+from flask import Flask, current_app, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -44,6 +45,41 @@ def no_referrer(view):
         return response
 
     return wrapper
+
+
+# Fetch Metadata: where the browser says an unsafe request came from. "none" is the
+# person's own doing (typed address, bookmark). "same-site" (a sibling subdomain) is
+# refused too: the customer path never posts across subdomains, and a sibling host may
+# be less careful than this one.
+ALLOWED_FETCH_SITES = frozenset({"same-origin", "none"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@lru_cache(maxsize=4)
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def cross_origin_refusal() -> bool:
+    """Whether this unsafe request came from another site and must be refused.
+
+    The token-free CSRF rule of Go's CrossOriginProtection: trust Sec-Fetch-Site when
+    the browser sends it; else compare Origin with this host (or PUBLIC_BASE_URL); a
+    client that sends neither is not a browser acting for someone (or a browser too old
+    to send either, which SameSite=Lax cookies still cover), so it passes.
+    """
+    if request.method in SAFE_METHODS:
+        return False
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ALLOWED_FETCH_SITES
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    origin = origin.lower()
+    own = (_origin_of(request.host_url), _origin_of(current_app.config["PUBLIC_BASE_URL"]))
+    return origin not in own
 
 
 def add_security_headers(response):
