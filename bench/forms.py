@@ -6,7 +6,6 @@ from urllib.parse import quote_plus
 
 INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
-SUBMISSION_KEY = "submission_key"
 
 
 def _inputs(page: str) -> list[dict[str, str]]:
@@ -19,8 +18,9 @@ def _inputs(page: str) -> list[dict[str, str]]:
 def form_fields(page: str) -> str:
     """A urlencoded body: the hidden fields, the highest star of every rating, a comment.
 
-    The one-time submission key becomes "bench-submission-key-{n}", where wrk_post.lua puts a number
-    unique to each request, so every POST stores a new pending rating.
+    The comment ends with "{n}", where wrk_post.lua puts a number unique to each request:
+    every POST is a new draft, so each stores a new pending rating (the same draft again
+    from the same address and browser would be a double tap, which updates the first).
     """
     pairs: list[tuple[str, str]] = []
     chosen: set[str] = set()
@@ -29,13 +29,12 @@ def form_fields(page: str) -> str:
         if not name:
             continue
         if kind == "hidden":
-            value = "bench-submission-key-{n}" if name == SUBMISSION_KEY else field.get("value", "")
-            pairs.append((name, value))
+            pairs.append((name, field.get("value", "")))
         elif kind == "radio" and name not in chosen:
             # The stars are listed from 5 down (for the CSS sibling trick): take the first.
             chosen.add(name)
             pairs.append((name, field["value"]))
-    pairs.append(("comment", "Quick, friendly and clear."))
+    pairs.append(("comment", "Quick, friendly and clear. {n}"))
     return "&".join(f"{quote_plus(k)}={quote_plus(v, safe='{}')}" for k, v in pairs)
 
 

@@ -2,7 +2,11 @@
 -- Settings from the environment: WRK_PATH, WRK_BODY, WRK_COOKIE (optional).
 local path = os.getenv("WRK_PATH")
 local template = os.getenv("WRK_BODY")
-local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+-- Sec-Fetch-Site as a browser sends it for the page's own form (the portal's CSRF rule).
+local headers = {
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+  ["Sec-Fetch-Site"] = "same-origin",
+}
 local cookie = os.getenv("WRK_COOKIE")
 if cookie and cookie ~= "" then
   headers["Cookie"] = cookie

@@ -38,7 +38,7 @@ def register_signal_receivers() -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from core import database, i18n, observability, security
+    from core import database, i18n, limiter_hook, observability, security, sessions
     from core.extensions import csrf, db, limiter, login_manager, migrate
 
     # First, so every request (even one a later hook rejects) gets an id and a log line.
@@ -50,6 +50,8 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    limiter_hook.check_only_limited_routes(app, limiter)
+    sessions.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -101,6 +101,14 @@ def load_config(instance_path: str, env=None) -> dict:
         # Customer feedback (portal): "key:Label,key:Label"; empty = the three default criteria.
         "RATING_DIMENSIONS": _dimensions(env.get("RATING_DIMENSIONS", "")),
         "PENDING_RATING_HOURS": _int(env, "PENDING_RATING_HOURS", 24),
+        # A POST of the same draft from the same device this soon updates the first rating:
+        # the session holds it (refresh, Back), or not yet (a double tap sent at once).
+        "RATING_REPEAT_SECONDS": _int(env, "RATING_REPEAT_SECONDS", 120),
+        "RATING_DOUBLE_TAP_SECONDS": _int(env, "RATING_DOUBLE_TAP_SECONDS", 10),
+        # The card page of a fresh scan: how long a browser or proxy may keep it, and serve
+        # it stale while it asks again (docs/deployment.md: an edit shows within max-age).
+        "CARD_PAGE_MAX_AGE": _int(env, "CARD_PAGE_MAX_AGE", 60),
+        "CARD_PAGE_STALE_SECONDS": _int(env, "CARD_PAGE_STALE_SECONDS", 300),
         # Shown on the card page, the printed card and the certificate; the logo is an
         # image file (PNG, JPEG or SVG) on this server, never fetched from elsewhere.
         "ORGANISATION_NAME": env.get("ORGANISATION_NAME", ""),

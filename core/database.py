@@ -1,10 +1,11 @@
 """Database engine set-up and the write-transaction helper."""
 
+import hashlib
 import random
 import time
 from functools import wraps
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -61,6 +62,19 @@ def begin_write() -> None:
         # A write must begin from a fresh snapshot; views only read before this.
         session.rollback()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_key(key: str) -> None:
+    """Inside a write (after begin_write): hold a lock on `key` until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock, so two writers of the same key take
+    turns and the second reads what the first committed. SQLite: nothing more to do,
+    BEGIN IMMEDIATE already holds the database's one write lock.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
 def write_locked(model, row_id):

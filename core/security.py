@@ -1,8 +1,9 @@
 """Security headers on every response (error pages included), proxy trust, view decorators."""
 
-from functools import wraps
+from functools import lru_cache, wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, make_response, request
+from flask import Flask, current_app, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -46,20 +47,67 @@ def no_referrer(view):
     return wrapper
 
 
+# Fetch Metadata: where the browser says an unsafe request came from. "none" is the
+# person's own doing (typed address, bookmark). "same-site" (a sibling subdomain) is
+# refused too: the customer path never posts across subdomains, and a sibling host may
+# be less careful than this one.
+ALLOWED_FETCH_SITES = frozenset({"same-origin", "none"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@lru_cache(maxsize=4)
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def cross_origin_refusal() -> bool:
+    """Whether this unsafe request came from another site and must be refused.
+
+    The token-free CSRF rule of Go's CrossOriginProtection: trust Sec-Fetch-Site when
+    the browser sends it; else compare Origin with this host (or PUBLIC_BASE_URL); a
+    client that sends neither is not a browser acting for someone (or a browser too old
+    to send either, which SameSite=Lax cookies still cover), so it passes.
+    """
+    if request.method in SAFE_METHODS:
+        return False
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ALLOWED_FETCH_SITES
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    origin = origin.lower()
+    own = (_origin_of(request.host_url), _origin_of(current_app.config["PUBLIC_BASE_URL"]))
+    return origin not in own
+
+
+# Every response's strict headers, built once; a value a view set on purpose is kept.
+DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+DEFAULT_NAMES = frozenset(name.lower() for name, _value in DEFAULT_HEADERS)
+
+
 def add_security_headers(response):
-    """Add the strict headers; values a view set on purpose (setdefault) are kept."""
+    """Add the strict headers; values a view set on purpose are kept."""
     headers = response.headers
     blueprint = request.blueprint
     if blueprint in NO_STORE_BLUEPRINTS:
         headers["Cache-Control"] = NO_STORE
     if blueprint in NO_REFERRER_BLUEPRINTS:
         headers["Referrer-Policy"] = NO_REFERRER
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    # One pass over what is there, then one extend (setdefault scans the list each time).
+    present = DEFAULT_NAMES.intersection(name.lower() for name, _value in headers.items())
+    if present:
+        headers.extend([pair for pair in DEFAULT_HEADERS if pair[0].lower() not in present])
+    else:
+        headers.extend(DEFAULT_HEADERS)
     # Behind a proxy, is_secure is only true when ProxyFix trusts its X-Forwarded-Proto.
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)

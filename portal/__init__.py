@@ -17,6 +17,7 @@ from portal import (  # noqa: E402, F401
     api,
     brand,
     callback,
+    cross_site,
     limits,
     qr,
     stars,

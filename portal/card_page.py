@@ -1,56 +1,64 @@
-"""The card page of a fresh scan, rendered once per content and reused.
+"""The card page of a fresh scan: rendered once per content, reused, and cacheable.
 
 A scan with nothing typed yet gets the same page as every other scan of that card in
-that language, but for two values: the CSRF token and the one-time submission key.
-Rendering it (WTForms widgets, escaping, gettext, macros) costs several times the rest
-of the request, so it is rendered once with two random placeholders, and every request
-puts its own values in their place.
+that language: no CSRF token (core.security checks Fetch Metadata instead), no form
+key (the service spots a repeated POST), no cookie. So the page is rendered once and
+kept with a strong ETag (a digest of its bytes), and the response may be kept by the
+browser or a proxy for CARD_PAGE_MAX_AGE seconds; a matching If-None-Match gets a 304
+without rendering.
 
 An entry's key holds everything the page shows (name, title, branch, photo, token,
-locale, path), read per request in one light query, so an edit makes a new key and
-the old entry just ages out of the LRU: nothing has to be invalidated, in this worker
-or in any other.
+locale, path), read per request in one light query, so an edit makes a new key (and a
+new ETag) and the old entry just ages out of the LRU: nothing has to be invalidated, in
+this worker or in any other.
 """
 
-import secrets
+import hashlib
 import threading
 from collections import OrderedDict
+from typing import NamedTuple
 
 from flask import current_app, render_template, request, session
-from flask_wtf.csrf import generate_csrf
 
 from core.i18n import current_locale_code
 from core.models import Employee
 from core.services.people.cards import active_card_face, card_face, lookup_card
 from core.services.settings import settings_version
-from portal.device import DEVICE_COOKIE, pending_id
-from portal.forms import new_submission_key, rating_form, star_names
+from portal.device import DEVICE_COOKIE, PENDING_KEY
+from portal.forms import rating_form, star_names
 from portal.till import TILL_KEY
 
 # Flask keeps flashed messages under this session key; a page that shows one is not cached.
 FLASHES_KEY = "_flashes"
 EXTENSION_KEY = "card_pages"
+# What a fresh scan's page depends on besides the URL: the language (from the header, or
+# the lang cookie) and, through the session and device cookies, whether it is fresh.
+VARY = "Accept-Language, Cookie"
+# A page that shows this browser's own state (a draft, a till code, "already rated").
+PRIVATE = "private, no-store"
+
+
+class Page(NamedTuple):
+    body: str
+    etag: str
 
 
 class RenderedPages:
-    """A small thread-safe LRU of rendered pages with two slots to fill per request."""
+    """A small thread-safe LRU of rendered pages with their ETags."""
 
     def __init__(self, size: int):
         self.size = size
-        # Random per process: no employee text can contain them, and they need no escaping.
-        self.csrf_slot = secrets.token_hex(16)
-        self.key_slot = secrets.token_hex(16)
-        self._pages: OrderedDict[tuple, str] = OrderedDict()
+        self._pages: OrderedDict[tuple, Page] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> Page | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: str) -> None:
+    def put(self, key: tuple, page: Page) -> None:
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)
@@ -73,24 +81,23 @@ def _pages() -> RenderedPages | None:
     return pages
 
 
-def _csrf_enabled() -> bool:
-    return current_app.config.get("WTF_CSRF_ENABLED", True)
-
-
 def _is_fresh_scan() -> bool:
     """A scan with nothing of this browser's to show: no draft, no message, no query, no
     till QR's code, and no verified device (which may have rated this employee already).
 
-    Only the presence of the device cookie is checked here, so the common scan costs
-    nothing more; a browser that has one gets the page rendered in full.
+    A request without cookies (the common scan) is fresh without opening the session;
+    with a device cookie the page is rendered in full (only its presence is checked).
     """
-    return (
-        not request.query_string
-        and pending_id() is None
-        and FLASHES_KEY not in session
-        and TILL_KEY not in session
-        and DEVICE_COOKIE not in request.cookies
-    )
+    if request.query_string:
+        return False
+    cookies = request.cookies
+    if not cookies:
+        return True
+    if DEVICE_COOKIE in cookies:
+        return False
+    if current_app.config["SESSION_COOKIE_NAME"] not in cookies:
+        return True
+    return not any(key in session for key in (PENDING_KEY, FLASHES_KEY, TILL_KEY))
 
 
 def _content_key(face: tuple) -> tuple:
@@ -99,7 +106,7 @@ def _content_key(face: tuple) -> tuple:
 
 
 def render_card_page(employee: Employee, form, **context) -> str:
-    """The card page with this rating form, as it is (the view's path) or with slots.
+    """The card page with this rating form.
 
     context: notice (a status line above the form), till_verified (no code to come).
     """
@@ -109,42 +116,59 @@ def render_card_page(employee: Employee, form, **context) -> str:
     )
 
 
-def _render_with_slots(employee: Employee, pages: RenderedPages) -> str:
-    form = rating_form()
-    if _csrf_enabled():
-        form[form.meta.csrf_field_name].current_token = pages.csrf_slot
-    form.submission_key.data = pages.key_slot
-    return render_card_page(employee, form)
+def page_with_etag(body: str) -> Page:
+    """A page and its strong ETag: a digest of exactly these bytes."""
+    digest = hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+    return Page(body, f'"{digest}"')
 
 
-def _rendered(token: str, key: tuple, pages: RenderedPages) -> str | None:
-    page = pages.get(key)
+def _rendered(token: str, key: tuple, pages: RenderedPages | None) -> Page | None:
+    page = pages.get(key) if pages is not None else None
     if page is not None:
         return page
     found = lookup_card(token)
     if found.state != "active":
         return None  # changed since the face was read: the view explains
-    page = _render_with_slots(found.employee, pages)
-    # Keyed by what was rendered, in case an edit landed between the two reads.
-    pages.put(_content_key(card_face(found.employee)), page)
+    page = page_with_etag(render_card_page(found.employee, rating_form(formdata=None)))
+    if pages is not None:
+        # Keyed by what was rendered, in case an edit landed between the two reads.
+        pages.put(_content_key(card_face(found.employee)), page)
     return page
 
 
-def fresh_card_page(token: str) -> str | None:
-    """The card page of a fresh scan of an active card, with this request's token and key.
+def fresh_card_page(token: str) -> Page | None:
+    """The page (and ETag) of a fresh scan of an active card.
 
-    None when the view must render it in full: not a fresh scan, a card that is
-    unknown, retired or inactive (the view explains which), or the cache is off.
+    None when the view must render it in full: not a fresh scan, or a card that is
+    unknown, retired or inactive (the view explains which).
     """
-    pages = _pages()
-    if pages is None or not _is_fresh_scan():
+    if not _is_fresh_scan():
         return None
     face = active_card_face(token)
     if face is None:
         return None
-    page = _rendered(token, _content_key(face), pages)
-    if page is None:
-        return None
-    if _csrf_enabled():
-        page = page.replace(pages.csrf_slot, generate_csrf(), 1)
-    return page.replace(pages.key_slot, new_submission_key(), 1)
+    return _rendered(token, _content_key(face), _pages())
+
+
+def cacheable_response(page: Page):
+    """The fresh scan's response: public for a short while, or 304 when the ETag matches."""
+    config = current_app.config
+    if page.etag in request.headers.get("If-None-Match", ""):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(page.body, mimetype="text/html")
+    response.headers["ETag"] = page.etag
+    response.headers["Cache-Control"] = (
+        f"public, max-age={config['CARD_PAGE_MAX_AGE']}, "
+        f"stale-while-revalidate={config['CARD_PAGE_STALE_SECONDS']}"
+    )
+    response.headers["Vary"] = VARY
+    return response
+
+
+def private_response(body: str, status: int):
+    """A card page with this browser's own state: never kept by a cache."""
+    response = current_app.response_class(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers["Vary"] = VARY
+    return response

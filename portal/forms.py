@@ -1,7 +1,6 @@
 """Customer forms: shape checks only (required, ranges, lengths); rules live in services."""
 
 import re
-import secrets
 from functools import lru_cache
 
 from babel.support import Translations
@@ -10,7 +9,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
 from wtforms.i18n import messages_path
 from wtforms.validators import Length, Regexp, StopValidation, ValidationError
@@ -25,17 +24,11 @@ SURPRISE_MAX = 500
 STARS = (5, 4, 3, 2, 1)  # DOM order: reversed, so the CSS sibling trick lights lower stars
 # Control characters other than tab and newline: never useful, and PostgreSQL rejects NUL.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
 
 
 def star_names() -> dict[int, str]:
     """What a screen reader says for each star radio ("1 star" to "5 stars")."""
     return {n: ngettext("%(num)d star", "%(num)d stars", n) for n in STARS}
-
-
-def new_submission_key() -> str:
-    """A fresh one-time key for a rating form."""
-    return secrets.token_urlsafe(24)
 
 
 def clean_text(value):
@@ -57,9 +50,15 @@ def _unreadable(field) -> bool:
 
 class CustomerForm(FlaskForm):
     """Base form: a field sent more than once, or with bytes that are not UTF-8, is an
-    error with a message, never a silent pick or stored as "%FF" text."""
+    error with a message, never a silent pick or stored as "%FF" text.
+
+    No CSRF token: the customer path is guarded by Fetch Metadata instead
+    (core.security.cross_origin_refusal), so a page needs nothing per visitor.
+    """
 
     class Meta:
+        csrf = False
+
         def get_translations(self, form):
             # Flask-WTF re-reads and parses WTForms' catalogue in every request that
             # builds a form; read it once per locale instead.
@@ -141,9 +140,6 @@ class RatingForm(CustomerForm):
         validators=[Length(max=SURPRISE_MAX, message=_l("Keep this to 500 characters or fewer."))],
     )
     consent = BooleanField(_l("You may contact me about this rating"))
-    submission_key = HiddenField(
-        validators=[Regexp(KEY_PATTERN, message=_l("This form expired. Please send it again."))]
-    )
     # Honeypot: hidden from people and screen readers; bots fill every field.
     website = StringField(_l("Leave this empty"))
 

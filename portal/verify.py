@@ -39,7 +39,7 @@ def _receipt_guess_limit() -> str:
 
 
 def _pending_rating_key() -> str:
-    """Rate-limit key of this browser's pending rating (its one-time form key is unique)."""
+    """Rate-limit key of this browser's pending rating (its public id, random and unique)."""
     rating = db.session.get(Rating, pending_id()) if pending_id() else None
     return "rating:" + (rating.submission_key if rating else "none")
 

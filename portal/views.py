@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.client_address import client_address
 from core.extensions import db, limiter
 from core.i18n import current_locale_code
 from core.models import Employee, Rating, RatingClaim, RatingStatus, SurpriseStatus
@@ -38,9 +39,15 @@ from core.services.ratings.submission import (
 )
 from portal import bp
 from portal.callback import CallbackForm
-from portal.card_page import fresh_card_page, render_card_page
+from portal.card_page import (
+    cacheable_response,
+    fresh_card_page,
+    private_response,
+    render_card_page,
+)
 from portal.device import (
     ALREADY_KEY,
+    DEVICE_COOKIE,
     DONE_KEY,
     hold_pending,
     mark_already,
@@ -49,8 +56,8 @@ from portal.device import (
     remember_device,
     remembered_customer,
 )
-from portal.forms import new_submission_key, rating_form
-from portal.till import held_code_for, store_with_held_code
+from portal.forms import rating_form
+from portal.till import TILL_KEY, held_code_for, store_with_held_code
 
 # Status of the clear page shown for a card that cannot be rated (texts in card_state.html).
 CARD_STATUS = {"unknown": 404, "retired": 410, "inactive": 404}
@@ -71,10 +78,20 @@ def _card_refusal(state: str):
     return render_template("portal/card_state.html", state=state), CARD_STATUS[state]
 
 
+def _device() -> tuple[str, bool]:
+    """What tells this browser from others when it holds no cookie of ours yet (a double
+    tap's second POST leaves before the first answer), and whether it is bound to this
+    browser: the verified-device cookie or a held till code, which others cannot show."""
+    device_cookie, till = request.cookies.get(DEVICE_COOKIE, ""), session.get(TILL_KEY)
+    bound = f"{device_cookie}|{till or ''}" if (device_cookie or till) else ""
+    agent = request.headers.get("User-Agent", "")
+    return f"{client_address()}|{agent}|{bound}", bool(bound)
+
+
 def _rating_input(form) -> RatingInput:
+    device, bound = _device()
     return RatingInput(
         overall=form.overall.data,
-        submission_key=form.submission_key.data,
         stars=form.dimension_stars(),
         comment=form.comment.data or "",
         surprise=form.surprise.data,
@@ -82,6 +99,9 @@ def _rating_input(form) -> RatingInput:
         consent=form.consent.data,
         locale=current_locale_code(),
         client_hash=client_hash(request.remote_addr),
+        device=device,
+        device_bound=bound,
+        held_pending=pending_id(),
     )
 
 
@@ -144,20 +164,23 @@ def _verified_for_visit(employee: Employee) -> dict | None:
 @bp.get("/C/<token>")
 @no_referrer
 def card(token: str):
-    """The card page a QR code opens: the employee and the rating form."""
+    """The card page a QR code opens: the employee and the rating form.
+
+    A fresh scan gets the shared, cacheable page (portal/card_page.py); a browser with
+    something of its own to see (a draft, a till code, a verified device) a private one.
+    """
     if (page := fresh_card_page(token)) is not None:
-        return page
+        return cacheable_response(page)
     found = lookup_card(token)
     if found.state != "active":
         return _card_refusal(found.state)
     verified = _verified_for_visit(found.employee)
     if verified is None:
         message = str(AlreadyRated(found.employee))
-        return render_template("portal/already.html", message=message), 200
-    form = rating_form()
+        return private_response(render_template("portal/already.html", message=message), 200)
+    form = rating_form(formdata=None)
     _prefill(form, found.employee)
-    form.submission_key.data = new_submission_key()
-    return render_card_page(found.employee, form, **verified), 200
+    return private_response(render_card_page(found.employee, form, **verified), 200)
 
 
 @bp.post("/c/<token>")
@@ -175,8 +198,6 @@ def submit_card(token: str):
             return _store(found.employee, form)
         except SelfRating as refusal:
             form.overall.errors = [str(refusal)]
-    if form.submission_key.errors:
-        form.submission_key.data = new_submission_key()
     return render_card_page(
         found.employee, form, **(_verified_for_visit(found.employee) or {})
     ), 422

@@ -1,9 +1,11 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
 
+import itertools
 import os
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from core import create_app
@@ -29,6 +31,20 @@ BASE_CONFIG = {
     # is tested in tests/admin/test_auth.py.)
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
 }
+_browsers = itertools.count(1)
+
+
+class OwnBrowserClient(FlaskClient):
+    """A test client with a User-Agent of its own: two clients are two browsers.
+
+    Without a cookie, the portal tells a double tap from two customers by address and
+    browser (core/services/ratings/submission.py); a test that means one browser sending
+    twice from two clients copies the User-Agent (tests/portal/test_double_tap.py).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_USER_AGENT"] = f"test-browser-{next(_browsers)}"
 
 
 class PostgresReset:
@@ -105,6 +121,7 @@ def make_app(fresh_database, tmp_path):
             **overrides,
         }
         app = create_app(config)
+        app.test_client_class = OwnBrowserClient
         app.instance_path = str(tmp_path / "instance")
         os.makedirs(app.instance_path, exist_ok=True)
         apps.append(app)

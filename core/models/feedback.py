@@ -47,8 +47,10 @@ class Rating(db.Model):
     status: Mapped[RatingStatus] = mapped_column(
         enum_column(RatingStatus), default=RatingStatus.PENDING
     )
-    # The form's one-time key: a second POST of the same form finds this row.
+    # The rating's public id, random, made by the service (verify's per-rating limit key).
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed digest of device, employee and draft: a repeated POST finds this row.
+    draft_key: Mapped[str | None] = mapped_column(String(64), index=True)
     overall: Mapped[int]
     # Weighted mean of the dimensions, fixed with the weights in force at verification.
     score: Mapped[float | None]

@@ -1,9 +1,7 @@
 """A customer driving the real card and verification pages over HTTP (no browser)."""
 
-import secrets
-
 from tests.e2e.servers import MailCatcher, one_time_code
-from tests.e2e.web import Reply, WebClient, csrf_token
+from tests.e2e.web import Reply, WebClient
 
 DIMENSIONS = ("attitude", "skill", "efficiency")
 
@@ -13,27 +11,17 @@ class Customer:
 
     def __init__(self, base_url: str, client: WebClient | None = None) -> None:
         self.web = client or WebClient(base_url)
-        self._csrf = ""
 
     def same_phone(self) -> "Customer":
         """Another handle on this phone (shared cookies, own connection), for a thread."""
-        twin = Customer(self.web.base_url, self.web.sharing_cookies())
-        twin._csrf = self._csrf
-        return twin
+        return Customer(self.web.base_url, self.web.sharing_cookies())
 
     def open_card(self, token: str) -> Reply:
-        page = self.web.get(f"/C/{token}")
-        if page.status == 200:
-            self._csrf = csrf_token(page.text)
-        return page
+        return self.web.get(f"/C/{token}")
 
     def rating_form(self, overall: int = 5, comment: str = "Very helpful.") -> dict[str, str]:
-        """The fields of a filled-in rating form, with a fresh one-time submission key."""
-        assert self._csrf, "open the card page first"
+        """The fields of a filled-in rating form (no token: Fetch Metadata guards it)."""
         fields = {
-            "csrf_token": self._csrf,
-            # What the server puts in a fresh form: a random one-time key.
-            "submission_key": secrets.token_urlsafe(24),
             "overall": str(overall),
             "comment": comment,
             "website": "",
@@ -50,10 +38,10 @@ class Customer:
         return self.send_rating(token, self.rating_form(overall))
 
     def ask_email_code(self, address: str) -> Reply:
-        return self.web.post("/v/email", {"csrf_token": self._csrf, "email": address})
+        return self.web.post("/v/email", {"email": address})
 
     def enter_code(self, code: str) -> Reply:
-        return self.web.post("/v/code", {"csrf_token": self._csrf, "code": code})
+        return self.web.post("/v/code", {"code": code})
 
     def rate_and_verify(self, token: str, address: str, mail: MailCatcher, overall=5) -> Reply:
         """The whole flow by email; ends on the thank-you page (which remembers the device)."""

@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import re
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,21 +30,30 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class WebClient:
     """One visitor: a cookie jar, no automatic redirects, answers of any status."""
 
-    def __init__(self, base_url: str, cookies: http.cookiejar.CookieJar | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        cookies: http.cookiejar.CookieJar | None = None,
+        user_agent: str = "",
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
+        # One visitor, one browser: the portal tells a double tap from two customers on
+        # one address by the browser as well (core/services/ratings/submission.py).
+        self.user_agent = user_agent or f"e2e-visitor-{secrets.token_hex(4)}"
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
 
     def sharing_cookies(self) -> "WebClient":
         """Another client (e.g. for another thread) that is the same visitor."""
-        return WebClient(self.base_url, self.cookies)
+        return WebClient(self.base_url, self.cookies, self.user_agent)
 
     def request(self, method: str, path: str, data=None, timeout: float = 60) -> Reply:
         url = path if path.startswith("http") else self.base_url + path
         body = None if data is None else urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310
+        headers = {"User-Agent": self.user_agent}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 return Reply(response.status, _text(response), dict(response.headers))

@@ -68,7 +68,7 @@ def test_post_to_rotated_card_stores_nothing(client, employee):
     path = card_path(employee)
     rotate_card_token(employee)
     db.session.commit()
-    response = client.post(path, data={"overall": "5", "submission_key": "k" * 32})
+    response = client.post(path, data={"overall": "5"})
     assert response.status_code == 410
     assert all_ratings() == []
 
@@ -105,8 +105,8 @@ def test_dimensions_are_optional(client, employee):
 
 
 def test_resubmitting_the_same_form_makes_no_second_rating(client, employee):
-    first = rate(client, employee, submission_key="same-key-0123456789abcdef")
-    second = rate(client, employee, submission_key="same-key-0123456789abcdef")
+    first = rate(client, employee)
+    second = rate(client, employee)
     assert first.status_code == second.status_code == 302
     assert second.location == first.location
     assert len(all_ratings()) == 1
@@ -146,8 +146,6 @@ def test_configured_dimensions_replace_the_defaults(make_app):
         ({"surprise_text": "y" * 501}, "surprise_text", "500 characters or fewer"),
         ({"comment": "bad %FF bytes \ufffd here"}, "comment", "could not be read"),
         ({"website": "http://spam.example"}, "website", "could not accept"),
-        ({"submission_key": ""}, "submission_key", "form expired"),
-        ({"submission_key": "<script>"}, "submission_key", "form expired"),
     ],
 )
 def test_bad_rating_input_is_refused_with_a_message(client, employee, fields, field, message):
@@ -165,9 +163,7 @@ def test_refused_form_keeps_what_was_typed(client, employee):
 
 
 def test_repeated_field_is_refused(client, employee):
-    from tests.portal.flow import submission_key
-
-    data = {"overall": ["5", "1"], "submission_key": submission_key(client, employee)}
+    data = {"overall": ["5", "1"]}
     response = client.post(card_path(employee), data=data)
     assert response.status_code == 422
     assert "sent more than once" in response.text
@@ -182,11 +178,8 @@ def test_nul_bytes_are_stripped_from_the_comment(client, employee):
 
 
 def test_invalid_utf8_in_multipart_body_is_refused(client, employee):
-    from tests.portal.flow import submission_key
-
-    key = submission_key(client, employee)
     boundary = "XyZ"
-    parts = [("overall", b"4"), ("submission_key", key.encode()), ("comment", b"ok \xff\xfe")]
+    parts = [("overall", b"4"), ("comment", b"ok \xff\xfe")]
     body = (
         b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
@@ -232,22 +225,6 @@ def test_comment_is_escaped_when_shown(client, employee):
     page = client.get("/v").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-
-
-def test_card_form_requires_a_csrf_token(make_app):
-    app = make_app(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        employee = make_employee()
-        db.session.commit()
-        client = app.test_client()
-        page = client.get(card_path(employee)).text
-        assert 'name="csrf_token"' in page
-        from tests.portal.flow import FORM_KEY
-
-        key = FORM_KEY.search(page).group(1)
-        response = client.post(card_path(employee), data={"overall": "5", "submission_key": key})
-        assert response.status_code == 400
-        assert all_ratings() == []
 
 
 def test_card_page_and_css_fit_in_14_kb_gzipped(client, employee):

@@ -1,8 +1,10 @@
 """A double tap of "Send" ends on the same page as a single tap, on SQLite and PostgreSQL.
 
-Both taps of one form carry the same submission key and the same cookies, and are sent
-at the same moment (run_together); each is its own test client, as two requests of one
-browser would be. Several rounds, so that on PostgreSQL the two inserts really meet.
+Both taps of one form carry the same draft and the same cookies, and are sent at the
+same moment (run_together); each is its own test client, as two requests of one browser
+would be (same address, same browser). No key is in the page: the service finds the
+first rating by the draft's key under a lock. Several rounds, so that on PostgreSQL the
+two inserts really meet.
 """
 
 from urllib.parse import urlsplit
@@ -14,7 +16,7 @@ from core.services.ratings.till_codes import till_url
 from portal.device import DEVICE_COOKIE, DONE_KEY, PENDING_KEY
 from tests.concurrency import run_together
 from tests.factories import make_employee
-from tests.portal.flow import FORM_KEY, all_ratings, card_path, verified_by_sms
+from tests.portal.flow import all_ratings, card_path, verified_by_sms
 
 ROUNDS = 4
 
@@ -22,6 +24,7 @@ ROUNDS = 4
 def _browser_like(app, source):
     """A new test client holding the same cookies as `source` (one browser, two taps)."""
     browser = app.test_client()
+    browser.environ_base["HTTP_USER_AGENT"] = source.environ_base["HTTP_USER_AGENT"]
     for name in ("session", DEVICE_COOKIE):
         cookie = source.get_cookie(name)
         if cookie is not None:
@@ -32,9 +35,9 @@ def _browser_like(app, source):
 def _double_tap(app, client, employee):
     """GET the card page once, then POST its form twice at once; the two responses."""
     path = card_path(employee)
-    key = FORM_KEY.search(client.get(path).text).group(1)
+    assert client.get(path).status_code == 200
     taps = [_browser_like(app, client) for _ in range(2)]
-    form = {"overall": "5", "comment": "Twice", "submission_key": key}
+    form = {"overall": "5", "comment": "Twice"}
     return taps, run_together(app, 2, lambda index: taps[index].post(path, data=form))
 
 

@@ -132,7 +132,7 @@ def test_till_qr_customer_is_asked_where_to_call_back(client, employee):
     assert ASK_CONTACT in client.get("/v/thanks").text
 
 
-def test_callback_form_carries_a_csrf_token_and_needs_it(make_app):
+def test_callback_form_is_guarded_by_fetch_metadata_not_a_token(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         employee = make_employee()
@@ -150,11 +150,13 @@ def test_callback_form_carries_a_csrf_token_and_needs_it(make_app):
     client = app.test_client()
     with client.session_transaction() as session:
         session[DONE_KEY] = rating_id
-    page = client.get("/v/thanks").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post("/v/thanks/contact", data={"contact": "13812345678"}).status_code == 400
+    assert 'name="csrf_token"' not in client.get("/v/thanks").text
+    data = {"contact": "13812345678"}
+    refused = client.post("/v/thanks/contact", data=data, headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    assert 'href="/v/thanks"' in refused.text
     response = client.post(
-        "/v/thanks/contact", data={"contact": "13812345678", "csrf_token": token}
+        "/v/thanks/contact", data=data, headers={"Sec-Fetch-Site": "same-origin"}
     )
     assert response.status_code == 303
     with app.app_context():

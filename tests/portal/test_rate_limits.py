@@ -4,6 +4,7 @@ An IPv6 client counts per /64. The caps per pending rating and per destination a
 test_verification_caps.py; the place-keeping 429 pages in test_shared_address.py.
 """
 
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -31,9 +32,11 @@ def limited(make_app):
 
 
 def browser(app, employee, address: str):
+    """A customer's browser with a draft of its own stored (same drafts from one address
+    and browser moments apart are one double tap: test_double_tap.py)."""
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
-    rate(client, employee)
+    rate(client, employee, comment=f"Customer {secrets.token_hex(4)}")
     return client
 
 

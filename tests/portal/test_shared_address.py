@@ -6,7 +6,6 @@ with the default limits of core/config.py.
 """
 
 import time
-from secrets import token_urlsafe
 
 import pytest
 
@@ -14,7 +13,7 @@ from core.extensions import db
 from core.models import RatingClaim, RatingStatus
 from core.services.ratings.receipt_codes import mint_receipt_codes
 from tests.factories import make_employee
-from tests.portal.flow import all_ratings, card_path, rate, submission_key
+from tests.portal.flow import all_ratings, card_path, rate
 from tests.portal.limit_storage import (
     client_at,
     session_of,
@@ -30,10 +29,6 @@ TYPO_EVERY = 20
 WRONG_RECEIPT = "ZZZZ-ZZZZ-ZZ"
 
 
-def token() -> str:
-    return token_urlsafe(24)
-
-
 def test_300_customers_behind_one_address_all_rate_within_the_hour(make_app):
     apps = workers(make_app)
     address = unique_address()  # the branch's guest Wi-Fi
@@ -46,8 +41,8 @@ def test_300_customers_behind_one_address_all_rate_within_the_hour(make_app):
             customer = client_at(apps[index % 2], address)
             employee = employees[index % len(employees)]
             # The scan (GET, never limited) is left out to keep the test fast: each
-            # customer posts a form with its own one-time key, as after a scan.
-            form = {"overall": "5", "comment": f"Customer {index}", "submission_key": token()}
+            # customer posts its own draft, as after a scan.
+            form = {"overall": "5", "comment": f"Customer {index}"}
             assert customer.post(card_path(employee), data=form).status_code == 302
             if index % TYPO_EVERY == 0:
                 typo = customer.post("/v/receipt", data={"receipt_code": WRONG_RECEIPT})
@@ -131,14 +126,12 @@ def test_a_limited_rating_post_shows_the_form_again_with_what_was_typed(tight):
         "dim_attitude": "1",
         "comment": "The queue was long but she was kind",
         "consent": "y",
-        "submission_key": submission_key(client, employee),
     }
     response = client.post(card_path(employee), data=data)
     assert response.status_code == 429
     assert 3500 <= int(response.headers["Retry-After"]) <= 3601
     assert "Please send yours again in 1 hour" in response.text
     assert "The queue was long but she was kind</textarea>" in response.text
-    assert f'value="{data["submission_key"]}"' in response.text
     assert 'value="2" checked' in response.text or 'checked value="2"' in response.text
     assert "Back to the start" not in response.text
 

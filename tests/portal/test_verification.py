@@ -293,35 +293,30 @@ def test_verifying_an_expired_pending_rating_is_refused(client, employee, sms_ou
     assert db.session.scalar(db.select(RatingClaim)) is None
 
 
-def test_code_forms_require_a_csrf_token(make_app, sms_outbox):
+def test_code_forms_need_no_token_and_refuse_other_sites(make_app, sms_outbox):
     from tests.factories import make_employee
+    from tests.portal.flow import rate
 
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         employee = make_employee()
         db.session.commit()
         client = app.test_client()
-        rate_page = client.get(f"/C/{employee.card_token}").text
-        import re
-
-        from tests.portal.flow import FORM_KEY
-
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', rate_page).group(1)
-        key = FORM_KEY.search(rate_page).group(1)
-        assert (
-            client.post(
-                f"/C/{employee.card_token}",
-                data={"overall": "5", "submission_key": key, "csrf_token": token},
-            ).status_code
-            == 302
-        )
+        assert rate(client, employee).status_code == 302
         page = client.get("/v").text
-        assert page.count('name="csrf_token"') == 3
-        assert client.post("/v/sms", data={"phone": "13812345678"}).status_code == 400
-        assert client.post("/v/code", data={"code": "123456"}).status_code == 400
-        assert client.post("/v/receipt", data={"receipt_code": "ABCD-EFGH-JK"}).status_code == 400
+        assert 'name="csrf_token"' not in page
+        elsewhere = {"Sec-Fetch-Site": "cross-site"}
+        sms = client.post("/v/sms", data={"phone": "13812345678"}, headers=elsewhere)
+        assert sms.status_code == 403
+        assert 'href="/v"' in sms.text  # back to the draft, kept
+        code = client.post("/v/code", data={"code": "123456"}, headers=elsewhere)
+        assert code.status_code == 403
+        receipt = client.post("/v/receipt", data={"receipt_code": "ABCD"}, headers=elsewhere)
+        assert receipt.status_code == 403
         assert sms_outbox == []
         assert db.session.scalar(db.select(VerificationCode)) is None
+        own = {"Sec-Fetch-Site": "same-origin"}
+        assert client.post("/v/sms", data={"phone": "13812345678"}, headers=own).status_code == 302
 
 
 def _method_order(page: str) -> list[str]:

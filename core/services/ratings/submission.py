@@ -7,16 +7,18 @@ Verification happens in one transaction (the caller called begin_write()): the c
 the rating's status, the ledger and aggregates (core.services.points.ledger), a follow-up task.
 """
 
+import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.database import begin_write
+from core.database import begin_write, lock_key
 from core.extensions import db
 from core.models import (
     Employee,
@@ -32,6 +34,7 @@ from core.models import (
 from core.services import DomainError
 from core.services.periods import current_period_key
 from core.services.points.ledger import count_verified_rating
+from core.services.ratings.identity import keyed_hash
 from core.services.settings import current_settings, settings_at
 
 FOLLOWUP_MAX_OVERALL = 2
@@ -67,10 +70,15 @@ class RatingClosed(DomainError):
 
 @dataclass(frozen=True)
 class RatingInput:
-    """What the customer filled in, already checked for shape by the form."""
+    """What the customer filled in, already checked for shape by the form.
+
+    device: what tells this browser from others without a cookie of ours (the view joins
+    address, user agent, the verified-device cookie and a held till code); device_bound
+    when it holds one of those two, which only this browser can show.
+    held_pending: the pending rating this browser's session holds, if any.
+    """
 
     overall: int
-    submission_key: str
     stars: dict[str, int] = field(default_factory=dict)
     comment: str = ""
     surprise: bool = False
@@ -78,6 +86,9 @@ class RatingInput:
     consent: bool = False
     locale: str = "en"
     client_hash: str = ""
+    device: str = ""
+    device_bound: bool = False
+    held_pending: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,33 @@ class StoredRating:
         return cls(id=rating.id, status=rating.status)
 
 
+def draft_key(employee_id: int, data: RatingInput) -> str:
+    """Keyed digest of this device's draft for this employee: equal for a repeated POST."""
+    draft = [
+        data.device,
+        employee_id,
+        data.overall,
+        sorted(data.stars.items()),
+        data.comment,
+        data.surprise,
+        data.surprise_text if data.surprise else "",
+        data.consent,
+    ]
+    return keyed_hash("draft", json.dumps(draft, ensure_ascii=False))
+
+
+def _draft_columns(data: RatingInput) -> dict:
+    """The columns a customer's draft fills (the rest are the rating's own)."""
+    return {
+        "overall": data.overall,
+        "comment": data.comment,
+        "surprise_status": SurpriseStatus.CLAIMED if data.surprise else SurpriseStatus.NONE,
+        "surprise_text": data.surprise_text if data.surprise else "",
+        "consent_contact": data.consent,
+        "locale": data.locale,
+    }
+
+
 def _rating_row(employee: Employee, data: RatingInput, status: RatingStatus) -> dict:
     """The columns of a new rating (its stars are rows of their own)."""
     return {
@@ -99,14 +137,10 @@ def _rating_row(employee: Employee, data: RatingInput, status: RatingStatus) -> 
         "branch_id": employee.branch_id,
         "period_key": current_period_key(),
         "status": status,
-        "submission_key": data.submission_key,
-        "overall": data.overall,
-        "comment": data.comment,
-        "surprise_status": SurpriseStatus.CLAIMED if data.surprise else SurpriseStatus.NONE,
-        "surprise_text": data.surprise_text if data.surprise else "",
-        "consent_contact": data.consent,
-        "locale": data.locale,
+        "submission_key": secrets.token_urlsafe(24),
+        "draft_key": draft_key(employee.id, data),
         "client_hash": data.client_hash,
+        **_draft_columns(data),
     }
 
 
@@ -125,41 +159,98 @@ def _insert_rating(row: dict, stars: dict[str, int]) -> int:
     """
     rating_id = db.session.execute(insert(Rating.__table__).values(row)).inserted_primary_key[0]
     if stars:
-        star_rows = [{"rating_id": rating_id, "dimension": k, "stars": v} for k, v in stars.items()]
-        db.session.execute(insert(RatingStar.__table__), star_rows)
+        _insert_stars(rating_id, stars)
     return rating_id
 
 
-def rating_by_submission_key(key: str) -> Rating | None:
-    """The rating a form with this one-time key already created, if any."""
-    return db.session.scalar(select(Rating).where(Rating.submission_key == key))
+def _insert_stars(rating_id: int, stars: dict[str, int]) -> None:
+    star_rows = [{"rating_id": rating_id, "dimension": k, "stars": v} for k, v in stars.items()]
+    db.session.execute(insert(RatingStar.__table__), star_rows)
 
 
-def _repeated_form(submission_key: str, error: IntegrityError) -> Rating:
-    """The rating an earlier POST of this form stored, after our insert lost to it (and
-    was rolled back); when no rating has the key, another constraint failed: the error."""
-    existing = rating_by_submission_key(submission_key)
-    if existing is None:
-        raise error
-    return existing
+def _since(setting: str):
+    return utcnow() - timedelta(seconds=current_app.config[setting])
+
+
+def _repeated_draft(key: str, statuses: tuple[RatingStatus, ...]) -> Rating | None:
+    """The rating a POST of the same draft from the same device stored moments ago.
+
+    Moments: RATING_DOUBLE_TAP_SECONDS. Without a cookie of ours, "the same device" is an
+    address and a browser, which two customers on one Wi-Fi may share; only a double tap
+    (or a retried send) comes this soon, and a refresh or Back already carries the session.
+    """
+    return db.session.scalar(
+        select(Rating)
+        .where(
+            Rating.draft_key == key,
+            Rating.status.in_(statuses),
+            Rating.created_at >= _since("RATING_DOUBLE_TAP_SECONDS"),
+        )
+        .order_by(Rating.id.desc())
+        .limit(1)
+    )
+
+
+def _held_draft(employee_id: int, data: RatingInput) -> Rating | None:
+    """The pending rating this browser's session holds for this employee, from moments ago:
+    a POST after Back (perhaps corrected) updates it instead of making another."""
+    if data.held_pending is None:
+        return None
+    rating = db.session.get(Rating, data.held_pending)
+    if rating is None or rating.employee_id != employee_id:
+        return None
+    if rating.status is not RatingStatus.PENDING:
+        return None
+    return rating if rating.created_at >= _since("RATING_REPEAT_SECONDS") else None
+
+
+def _update_draft(rating: Rating, data: RatingInput, key: str) -> None:
+    """Write the draft again over the pending rating (the same, or corrected after Back)."""
+    db.session.execute(
+        update(Rating).where(Rating.id == rating.id).values(draft_key=key, **_draft_columns(data))
+    )
+    db.session.execute(delete(RatingStar).where(RatingStar.rating_id == rating.id))
+    if data.stars:
+        _insert_stars(rating.id, data.stars)
+
+
+def _earlier_post(employee_id: int, data: RatingInput, key: str) -> Rating | None:
+    """The rating an earlier POST of this draft stored, if any (inside the write lock).
+
+    A verified one counts only for a device-bound draft: an address and a browser make
+    no proof, and a stranger must never be thanked (and remembered) for another's rating.
+    """
+    held = _held_draft(employee_id, data)
+    if held is not None:
+        return held
+    statuses = (RatingStatus.PENDING,)
+    if data.device_bound:
+        statuses = (RatingStatus.PENDING, RatingStatus.VERIFIED)
+    return _repeated_draft(key, statuses)
 
 
 def submit_rating(employee: Employee, data: RatingInput) -> StoredRating:
     """Store a pending rating (counted nowhere yet); commits.
 
-    A second POST of the same form (refresh, Back, double tap) returns the first rating:
-    the submission key is unique in the database, so the insert itself detects it.
+    A second POST of the same draft from the same device updates the first rating
+    instead: within RATING_REPEAT_SECONDS when the session holds it (refresh, Back, even
+    corrected), within RATING_DOUBLE_TAP_SECONDS when it does not yet (a double tap, both
+    sent at once). The draft's lock is taken before the lookup, so the two take turns.
     """
     # Read before begin_write(): its rollback expires the employee, which would cost a read.
     row = _rating_row(employee, data, RatingStatus.PENDING)
     begin_write()
-    try:
+    lock_key(row["draft_key"])
+    earlier = _earlier_post(row["employee_id"], data, row["draft_key"])
+    if earlier is None:
         rating_id = _insert_rating(row, data.stars)
-    except IntegrityError as error:
-        db.session.rollback()
-        return StoredRating.of(_repeated_form(data.submission_key, error))
+        db.session.commit()
+        return StoredRating(id=rating_id, status=RatingStatus.PENDING)
+    stored = StoredRating.of(earlier)
+    if earlier.status is RatingStatus.PENDING:
+        _update_draft(earlier, data, row["draft_key"])
     db.session.commit()
-    return StoredRating(id=rating_id, status=RatingStatus.PENDING)
+    return stored
 
 
 def store_verified(
@@ -168,21 +259,18 @@ def store_verified(
     """Store a rating and verify it at once with verify(rating), in one transaction; commits.
 
     verify() runs inside the write (it calls complete_verification); a DomainError from
-    it leaves nothing stored. A second POST of the same form returns the first rating,
-    also when both arrive together: on PostgreSQL the later insert waits for the first
-    transaction and then fails on the unique submission key, which means "stored already".
+    it leaves nothing stored. A second POST of the same draft from the same device
+    returns the first rating, also when both arrive together (the draft's lock first).
     """
+    key = draft_key(employee.id, data)
     begin_write()
-    existing = rating_by_submission_key(data.submission_key)
-    if existing is not None:
-        return StoredRating.of(existing)
+    lock_key(key)
+    earlier = _repeated_draft(key, (RatingStatus.PENDING, RatingStatus.VERIFIED))
+    if earlier is not None:
+        return StoredRating.of(earlier)
     rating = _new_rating(employee, data, RatingStatus.PENDING)
     db.session.add(rating)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        db.session.rollback()
-        return StoredRating.of(_repeated_form(data.submission_key, error))
+    db.session.flush()
     try:
         verify(rating)
     except DomainError:
