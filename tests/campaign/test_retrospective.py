@@ -242,3 +242,28 @@ def test_flagged_paper_votes_reach_the_moderation_inbox_with_their_channel(
     assert "paper and phone votes in a suspicious pattern" in html
     assert "Paper ballot 3" in html
     assert f"/admin/campaigns/{campaign.id}/offline" in html
+
+
+def test_the_review_lists_objections_and_their_outcomes(client, login_as, second_round):
+    from core.services.notices.announcements import stage_notice
+    from core.services.notices.objections import answer_objection, file_objection
+
+    campaign, (_ann, bo, _cy), _voters = second_round
+    campaign.notice_days = 7
+    db.session.commit()
+    admin = make_user(Role.ADMIN)
+    db.session.commit()
+    # The preliminary closed before notice days were set: object to a stage announced now.
+    from tests.campaign.conftest import waive_gaps
+
+    waive_gaps(campaign, admin)
+    advance_stage(campaign, None)
+    notice = stage_notice(campaign.id, CampaignStage.SECOND)
+    objection = file_objection(notice.id, bo, "My paper ballots were not counted.")
+    answer_objection(objection.id, "dismiss", "Checked: every ballot was entered.", admin)
+    [listed] = campaign_review(campaign).objections
+    assert listed.id == objection.id
+    login_as(admin)
+    html = client.get(f"/admin/campaigns/{campaign.id}/retrospective").get_data(as_text=True)
+    assert "My paper ballots were not counted." in html
+    assert "Checked: every ballot was entered." in html and "Dismissed" in html

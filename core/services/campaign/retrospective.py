@@ -1,9 +1,9 @@
 """The review after a campaign (后续工作): what happened, in figures, and the lessons learned.
 
-Participation per stage and the score distributions come from the frozen stage results
-(what was announced), votes by channel and branch from the counted customer votes (one
-per customer and candidate, core.services.campaign.sources), anomalies from the same
-checks the moderation inbox and the offline-votes list use.
+Participation per stage, the score distributions and the objections come from the
+frozen stage results (what was announced), votes by channel and branch from the counted
+customer votes (one per customer and candidate, core.services.campaign.sources),
+anomalies from the same checks the moderation inbox and the offline-votes list use.
 """
 
 from collections import defaultdict
@@ -18,11 +18,13 @@ from core.models import (
     CampaignLessons,
     CampaignStage,
     Employee,
+    Objection,
     OfflineVote,
     OfflineVoteStatus,
     Rating,
     RatingStatus,
     Registration,
+    ResultNotice,
     StageResult,
     User,
 )
@@ -90,6 +92,7 @@ class CampaignReview:
     votes: list[BranchVotes]
     spreads: list[SourceSpread]
     waivers: list[SourceWaiver]
+    objections: list[Objection]
     anomalies: Anomalies
     lessons: str
 
@@ -124,6 +127,7 @@ def campaign_review(campaign: Campaign) -> CampaignReview:
                 .order_by(SourceWaiver.created_at)
             )
         ),
+        objections=_objections(campaign),
         anomalies=_anomalies(campaign),
         lessons=lessons.text if lessons else "",
     )
@@ -175,6 +179,17 @@ def _spreads(frozen: list[StageResult]) -> list[SourceSpread]:
             scores.items(), key=lambda item: (order[item[0][0]], item[0][1])
         )
     ]
+
+
+def _objections(campaign: Campaign) -> list[Objection]:
+    """Every objection to the campaign's announced stages, in the order filed."""
+    query = (
+        select(Objection)
+        .join(ResultNotice, ResultNotice.id == Objection.notice_id)
+        .where(ResultNotice.campaign_id == campaign.id)
+        .order_by(Objection.created_at, Objection.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def _anomalies(campaign: Campaign) -> Anomalies:
