@@ -115,6 +115,9 @@ def load_config(instance_path: str, env=None) -> dict:
         "ORGANISATION_LOGO": env.get("ORGANISATION_LOGO", ""),
         # Rendered card pages kept per worker (portal/card_page.py); 0 turns it off.
         "CARD_PAGE_CACHE_SIZE": _int(env, "CARD_PAGE_CACHE_SIZE", 2048),
+        # A worker answers a fresh scan from its rendered page for this many seconds
+        # without asking the database whether the card changed (0: ask every time).
+        "CARD_PAGE_TRUST_SECONDS": _int(env, "CARD_PAGE_TRUST_SECONDS", 5),
         "FOLLOWUP_CONTACT_HOURS": _int(env, "FOLLOWUP_CONTACT_HOURS", 24),
         "FOLLOWUP_RESOLVE_DAYS": _int(env, "FOLLOWUP_RESOLVE_DAYS", 15),
         "RECEIPT_CODE_DAYS": _int(env, "RECEIPT_CODE_DAYS", 30),

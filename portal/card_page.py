@@ -8,13 +8,17 @@ browser or a proxy for CARD_PAGE_MAX_AGE seconds; a matching If-None-Match gets 
 without rendering.
 
 An entry's key holds everything the page shows (name, title, branch, photo, token,
-locale, path), read per request in one light query, so an edit makes a new key (and a
-new ETag) and the old entry just ages out of the LRU: nothing has to be invalidated, in
-this worker or in any other.
+locale, path), read in one light query, so an edit makes a new key (and a new ETag) and
+the old entry just ages out of the LRU: nothing has to be invalidated, in this worker or
+in any other. For CARD_PAGE_TRUST_SECONDS after that query a worker serves the same
+scan (path and language) without asking again: a busy card costs one query per worker
+every few seconds instead of one per scan, and an edit shows that much later (well
+inside the CARD_PAGE_MAX_AGE a browser or proxy may keep the page anyway).
 """
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -44,12 +48,27 @@ class Page(NamedTuple):
 
 
 class RenderedPages:
-    """A small thread-safe LRU of rendered pages with their ETags."""
+    """A small thread-safe LRU of rendered pages with their ETags, and of which page a
+    scan (path, language) showed lately: trusted until a moment, without a query."""
 
     def __init__(self, size: int):
         self.size = size
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        self._trusted: dict[tuple, tuple[float, Page]] = {}
         self._lock = threading.Lock()
+
+    def trusted(self, scan: tuple) -> Page | None:
+        """The page this scan showed, while it is still trusted."""
+        entry = self._trusted.get(scan)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def trust(self, scan: tuple, page: Page, seconds: int) -> None:
+        with self._lock:
+            if len(self._trusted) >= self.size:
+                self._trusted.clear()  # a crude bound: entries live seconds anyway
+            self._trusted[scan] = (time.monotonic() + seconds, page)
 
     def get(self, key: tuple) -> Page | None:
         with self._lock:
@@ -144,10 +163,18 @@ def fresh_card_page(token: str) -> Page | None:
     """
     if not _is_fresh_scan():
         return None
+    pages = _pages()
+    seconds = current_app.config["CARD_PAGE_TRUST_SECONDS"]
+    scan = (current_locale_code(), request.path)
+    if pages is not None and seconds > 0 and (page := pages.trusted(scan)) is not None:
+        return page
     face = active_card_face(token)
     if face is None:
         return None
-    return _rendered(token, _content_key(face), _pages())
+    page = _rendered(token, _content_key(face), pages)
+    if page is not None and pages is not None and seconds > 0:
+        pages.trust(scan, page, seconds)
+    return page
 
 
 def cacheable_response(page: Page):

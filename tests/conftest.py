@@ -27,6 +27,8 @@ BASE_CONFIG = {
     "MAIL_TIMEOUT": 2,
     # Sends run inside the request (tests/portal/test_send_queue.py runs a real worker).
     "TASK_QUEUE_IMMEDIATE": True,
+    # An edit shows at the next scan (tests/portal/test_card_http_cache.py tests the wait).
+    "CARD_PAGE_TRUST_SECONDS": 0,
     # scrypt costs about 125 ms a hash; tests sign in hundreds of times. (The default
     # is tested in tests/admin/test_auth.py.)
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -5,6 +5,7 @@ short while; pages with a browser's own state are private."""
 import pytest
 
 from core.extensions import db
+from portal import card_page
 from portal.device import DEVICE_COOKIE
 from tests.portal.flow import card_path, rate
 
@@ -118,3 +119,24 @@ def test_the_page_is_cacheable_with_the_cache_off_too(make_app):
         db.session.commit()
         etag = _scan(app, path).headers["ETag"]
         assert _scan(app, path, **{"If-None-Match": etag}).status_code == 304
+
+
+def test_a_worker_trusts_its_page_for_a_few_seconds_then_asks_again(
+    make_app, employee, monkeypatch
+):
+    """CARD_PAGE_TRUST_SECONDS: scans within the window cost no query; an edit shows after it."""
+    app = make_app(CARD_PAGE_TRUST_SECONDS=5)
+    path = card_path(employee)
+    now = [1000.0]
+    monkeypatch.setattr("portal.card_page.time.monotonic", lambda: now[0])
+    assert "Alice Wang" in _scan(app, path).text
+    employee.display_name = "Alice Chen"
+    db.session.commit()
+    asked, real_lookup = [], card_page.active_card_face
+    monkeypatch.setattr(
+        card_page, "active_card_face", lambda token: asked.append(token) or real_lookup(token)
+    )
+    now[0] += 4
+    assert "Alice Wang" in _scan(app, path).text and asked == []  # trusted: no query
+    now[0] += 2
+    assert "Alice Chen" in _scan(app, path).text and len(asked) == 1
