@@ -50,6 +50,27 @@ def test_one_json_line_per_request(log_app, capsys):
     assert len(entry["request_id"]) == 32
 
 
+def test_the_direct_line_reads_as_the_formatted_record(log_app, capsys):
+    """The request line is written directly while only our handler listens; with another
+    handler it goes through logging: the two lines carry the same keys and values."""
+    capsys.readouterr()
+    log_app.test_client().get("/")
+    (direct,) = request_lines(capsys.readouterr().err)
+    extra = logging.StreamHandler(sys.stderr)
+    extra.setFormatter(JsonFormatter())
+    logger = logging.getLogger("service_star.request")
+    logger.addHandler(extra)
+    try:
+        log_app.test_client().get("/")
+    finally:
+        logger.removeHandler(extra)
+    formatted = request_lines(capsys.readouterr().err)
+    assert len(formatted) == 2  # our handler and the extra one, through logging
+    assert formatted[0].keys() == direct.keys()
+    for key in ("level", "logger", "message", "event", "method", "route", "status"):
+        assert formatted[0][key] == direct[key]
+
+
 def test_log_names_the_route_pattern_not_the_token(log_app, capsys):
     capsys.readouterr()
     log_app.test_client().get(f"/probe/card/{TOKEN}?code={CODE}&email={EMAIL}")
