@@ -173,6 +173,16 @@ ROUTE_EXAMPLES = {
     "admin.award_certificate": lambda branch: {"winner_id": 1},
     "admin.export_results": lambda branch: {"period_id": 1},
     "admin.objection_answer": lambda branch: {"objection_id": 1},
+    "admin.campaign_rewards": lambda branch: {"campaign_id": 1},
+    "admin.award_category_rewards": lambda branch: {"period_id": 1, "category_id": 1},
+    "admin.place_reward_remove": lambda branch: {"place_reward_id": 1},
+    "admin.commitment_deliver": lambda branch: {"commitment_id": 1},
+    "admin.campaign_retrospective": _refused_by_role,
+    "admin.campaign_lessons": _refused_by_role,
+    # A manager of another branch does not see the campaign: 404 before the candidate.
+    "admin.campaign_improvement": _campaign,
+    "admin.candidate_improvement": lambda branch: {**_campaign(branch), **_employee(branch)},
+    "admin.improvement_action_done": lambda branch: {**_campaign(branch), "action_id": 1},
 }
 
 # Endpoints with an id whose records belong to no branch and that managers may open.
