@@ -1,0 +1,105 @@
+"""The fast paths of scoring: the same results as their plain references."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.rankings import rank_employees, ranking_key
+from scoring.scores import (
+    EmployeeScore,
+    EmployeeStatsRow,
+    bayesian_score,
+    bayesian_scorer,
+    score_employees,
+    score_totals,
+)
+
+PROPERTY = settings(max_examples=200, deadline=None, database=None)
+
+
+@st.composite
+def totals(draw):
+    """(employee_id, name, branch_id, count, score_sum, high_count) that can be true."""
+    count = draw(st.integers(min_value=0, max_value=40))
+    score_sum = float(draw(st.integers(min_value=count, max_value=5 * count)))
+    high = draw(st.integers(min_value=0, max_value=count))
+    name = draw(st.sampled_from(["An", "an", "Bo", "BO", "Ça", "ça"]))
+    return name, draw(st.sampled_from([None, 1, 2])), count, score_sum, high
+
+
+rows_strategy = st.lists(totals(), max_size=40).map(
+    lambda rows: [(i, *row) for i, row in enumerate(rows, start=1)]
+)
+
+
+@PROPERTY
+@given(rows=rows_strategy, min_count=st.integers(min_value=0, max_value=5))
+def test_score_totals_is_score_employees_over_tuples(rows, min_count):
+    reference = score_employees([EmployeeStatsRow(*row) for row in rows], 5.0, min_count)
+    assert score_totals(rows, 5.0, min_count) == reference
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [(1, "A", None, 2, 11.0, 0), (1, "A", None, 2, 1.0, 0), (1, "A", None, 2, 8.0, 3)],
+)
+def test_score_totals_refuses_totals_no_ratings_can_give(bad):
+    with pytest.raises(ValueError):
+        score_totals([bad])
+
+
+def test_score_totals_refuses_a_negative_minimum():
+    with pytest.raises(ValueError):
+        score_totals([], min_count=-1)
+
+
+@PROPERTY
+@given(
+    count=st.integers(min_value=0, max_value=10_000),
+    mean=st.floats(min_value=1, max_value=5),
+    prior=st.floats(min_value=1, max_value=5),
+    weight=st.floats(min_value=0, max_value=50),
+)
+def test_bayesian_scorer_is_bayesian_score(count, mean, prior, weight):
+    score_sum = round(mean * count, 4)
+    assert bayesian_scorer(prior, weight)(count, score_sum) == bayesian_score(
+        count, score_sum, prior, weight
+    )
+
+
+def test_bayesian_scorer_refuses_a_negative_weight():
+    with pytest.raises(ValueError):
+        bayesian_scorer(4.0, -1.0)
+
+
+def emp(employee_id, score, count, name):
+    return EmployeeScore(employee_id, name, None, count, score, score, None, True)
+
+
+tied_scores = st.lists(
+    st.builds(
+        emp,
+        employee_id=st.integers(min_value=1, max_value=500),
+        score=st.sampled_from([3.5, 4.0, 4.5, 4.500000000000001]),
+        count=st.integers(min_value=0, max_value=3),
+        name=st.sampled_from(["An", "an", "Bo", "BO", "Ça", "ça", "ß", "ss"]),
+    ),
+    max_size=60,
+    unique_by=lambda e: e.employee_id,
+)
+
+
+@PROPERTY
+@given(scores=tied_scores)
+def test_rank_employees_orders_exactly_as_sorting_by_ranking_key(scores):
+    ranked = rank_employees(scores)
+    assert [r.employee for r in ranked] == sorted(scores, key=ranking_key)
+
+
+def test_rank_employees_keeps_each_given_score_and_its_previous_rank():
+    scores = [emp(1, 4.0, 3, "A"), emp(2, 4.5, 3, "B")]
+    ranked = rank_employees(scores, {1: 1})
+    assert [(r.rank, r.employee, r.previous_rank, r.change) for r in ranked] == [
+        (1, scores[1], None, None),
+        (2, scores[0], 1, -1),
+    ]
