@@ -38,7 +38,11 @@ from core.models import (  # noqa: E402
 )
 from core.services.points.ledger import count_verified_rating  # noqa: E402
 from core.services.ratings.aggregates_check import rebuild_aggregates  # noqa: E402
-from core.services.ratings.leaderboard import leaderboard  # noqa: E402
+from core.services.ratings.leaderboard import (  # noqa: E402
+    employee_standing,
+    leaderboard,
+    leaderboard_page,
+)
 from scoring.rankings import rank_employees  # noqa: E402
 from scoring.scores import EmployeeStatsRow, score_employees  # noqa: E402
 
@@ -248,13 +252,17 @@ def run(args, url: str, build_data) -> bool:
         )
         rows = leaderboard(PERIOD)
         stats = period_rows()
-        page_ms = milliseconds(lambda: leaderboard(PERIOD), 21)
-        ok = report("leaderboard (3 queries, scores, ranks)", page_ms, LEADERBOARD_TARGET_MS)
+        # What a page shows: admins and managers see 50 rows a page (admin/leaderboards.py).
+        page_ms = milliseconds(lambda: leaderboard_page(PERIOD), 21)
+        ok = report("leaderboard page (all ranked, 50 rows built)", page_ms, LEADERBOARD_TARGET_MS)
         if build_data is not build:
             # psycopg fetches every row inside execute, so this is the database's whole
             # share; sqlite3 fetches later, outside the timed call.
-            share = database_share(lambda: leaderboard(PERIOD), 5)
+            share = database_share(lambda: leaderboard_page(PERIOD), 5)
             report("  of which executing its queries", share)
+        report("whole board (every row built)", milliseconds(lambda: leaderboard(PERIOD), 5))
+        report("a private page's standing", milliseconds(
+            lambda: employee_standing(rows[0].employee_id, PERIOD), 5))  # fmt: skip
         scores = score_employees(stats)
         ok &= report("ranking itself (rank_employees)", milliseconds(
             lambda: rank_employees(scores), 21), RANKING_TARGET_MS)  # fmt: skip

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 from typing import NamedTuple
 
 DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
@@ -200,31 +201,34 @@ def score_totals(
     rows: Sequence[TotalsRow], prior_weight: float = 5.0, min_count: int = 3
 ) -> list[EmployeeScore]:
     """score_employees over plain tuples (employee_id, name, branch_id, count, score_sum,
-    high_count), as a service reads them: the same rule, without an object per row.
+    high_count, and any further fields, ignored), as a service reads them: the same rule,
+    without an object per row.
 
     Every row's totals are checked as EmployeeStatsRow checks them (ValueError).
     """
     if min_count < 0:
         raise ValueError(f"min_count must be >= 0, not {min_count}")
-    for _, _, _, count, score_sum, high_count in rows:
+    counts = [row[3] for row in rows]
+    sums = [row[4] for row in rows]
+    highs = [row[5] for row in rows]
+    for count, score_sum, high_count in zip(counts, sums, highs, strict=True):
         # The plain comparison first: _check_totals only to word the refusal.
         if not (0 <= high_count <= count and count <= score_sum <= MAX_STARS * count):
             _check_totals(count, score_sum, high_count)
-    prior = period_mean(sum(r[3] for r in rows), math.fsum(r[4] for r in rows))
-    score = bayesian_scorer(prior, prior_weight)
-    return [
-        EmployeeScore(
-            employee_id,
-            name,
-            branch_id,
-            count,
-            score_sum / count if count else None,
-            score(count, score_sum),
-            high_count / count if count else None,
-            count >= min_count,
-        )
-        for employee_id, name, branch_id, count, score_sum, high_count in rows
-    ]
+    score = bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight)
+    fields = zip(
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+        counts,
+        [s / c if c else None for s, c in zip(sums, counts, strict=True)],
+        list(map(score, counts, sums)),
+        [h / c if c else None for h, c in zip(highs, counts, strict=True)],
+        [count >= min_count for count in counts],
+        strict=True,
+    )
+    # tuple.__new__ straight from map: no Python frame per employee.
+    return list(map(tuple.__new__, repeat(EmployeeScore), fields))
 
 
 def normalise_score(score: float) -> float:
