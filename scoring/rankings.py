@@ -61,15 +61,42 @@ def rank_employees(
     rank; change = previous_rank - rank (positive = moved up), None when the
     employee was not ranked before.
     """
+    return ranked_slice(ranking_order(scores), previous_ranks)
+
+
+def ranking_order(scores: Iterable[EmployeeScore]) -> list[EmployeeScore]:
+    """The scores in `ranking_key` order (rank = position + 1); ValueError on a repeated id."""
     ordered = _in_ranking_order(list(scores))
-    ids = [score.employee_id for score in ordered]
-    _refuse_repeats(ids)
-    ranks = range(1, len(ordered) + 1)
-    previous = list(map((previous_ranks or {}).get, ids))
+    _refuse_repeats([score.employee_id for score in ordered])
+    return ordered
+
+
+def ranks_by_id(ordered: list[EmployeeScore]) -> dict[int, int]:
+    """employee_id -> rank of a `ranking_order` list."""
+    return dict(zip(map(_employee_id, ordered), range(1, len(ordered) + 1), strict=True))
+
+
+def ranked_slice(
+    ordered: list[EmployeeScore],
+    previous_ranks: Mapping[int, int] | None = None,
+    start: int = 0,
+    stop: int | None = None,
+) -> list[RankedEmployee]:
+    """rank_employees of a `ranking_order` list, of positions start..stop only (a page).
+
+    Rank = position + 1; change = previous_rank - rank, None when not ranked before.
+    """
+    stop = len(ordered) if stop is None else min(stop, len(ordered))
+    shown = ordered[start:stop]
+    ranks = range(start + 1, start + len(shown) + 1)
+    previous = list(map((previous_ranks or {}).get, map(_employee_id, shown)))
     changes = [None if p is None else p - rank for p, rank in zip(previous, ranks, strict=True)]
-    rows = zip(ranks, ordered, previous, changes, strict=True)
+    rows = zip(ranks, shown, previous, changes, strict=True)
     # tuple.__new__ straight from map: no Python frame per employee (10,000 on a board).
     return list(map(tuple.__new__, repeat(RankedEmployee), rows))
+
+
+_employee_id = attrgetter("employee_id")
 
 
 def _in_ranking_order(scores: list[EmployeeScore]) -> list[EmployeeScore]:

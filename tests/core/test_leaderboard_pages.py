@@ -1,6 +1,9 @@
 """A leaderboard page: the whole ranking's rows, cut to one page, dimensions of that page only."""
 
+import gc
+
 from core.services.ratings.leaderboard import employee_standing, leaderboard, leaderboard_page
+from scoring.rankings import ranking_order
 from tests.factories import make_branch, make_counted_rating, make_employee
 
 
@@ -63,3 +66,21 @@ def test_standing_rows_are_the_boards_rows(app):
     assert standing.overall == leaderboard("2026-11")[5]
     assert standing.in_branch == leaderboard("2026-11", people[5].branch_id)[5]
     assert (standing.ranked_overall, standing.ranked_in_branch) == (5, 5)
+
+
+def test_cycle_collection_is_paused_while_ranking_and_restored_after(app, monkeypatch):
+    staff(app)
+    seen = []
+    monkeypatch.setattr(
+        "core.services.ratings.leaderboard.ranking_order",
+        lambda scores, _real=ranking_order: seen.append(gc.isenabled()) or _real(scores),
+    )
+    leaderboard_page("2026-11")
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        leaderboard_page("2026-11")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.rankings import rank_employees, ranking_key
+from scoring.rankings import rank_employees, ranked_slice, ranking_key, ranking_order, ranks_by_id
 from scoring.scores import (
     EmployeeScore,
     EmployeeStatsRow,
@@ -103,3 +103,24 @@ def test_rank_employees_keeps_each_given_score_and_its_previous_rank():
         (1, scores[1], None, None),
         (2, scores[0], 1, -1),
     ]
+
+
+@PROPERTY
+@given(scores=tied_scores, start=st.integers(0, 70), size=st.integers(0, 70))
+def test_a_ranked_slice_is_that_slice_of_rank_employees(scores, start, size):
+    previous = {score.employee_id: n for n, score in enumerate(scores[::2], start=1)}
+    whole = rank_employees(scores, previous)
+    page = ranked_slice(ranking_order(scores), previous, start, start + size)
+    assert page == whole[start : start + size]
+
+
+@PROPERTY
+@given(scores=tied_scores)
+def test_ranks_by_id_are_the_ranks_of_rank_employees(scores):
+    expected = {r.employee.employee_id: r.rank for r in rank_employees(scores)}
+    assert ranks_by_id(ranking_order(scores)) == expected
+
+
+def test_ranking_order_refuses_a_repeated_employee():
+    with pytest.raises(ValueError, match="listed more than once: \\[1\\]"):
+        ranking_order([emp(1, 4.0, 3, "A"), emp(1, 4.5, 3, "A")])
