@@ -6,6 +6,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
+from scoring.gc_pause import without_cycle_collection
 from scoring.scores import EmployeeScore
 
 T = TypeVar("T")
@@ -49,6 +50,7 @@ def ranking_key(score: EmployeeScore) -> tuple[float, int, str, int]:
     return (-score.score, -score.count, score.name.casefold(), score.employee_id)
 
 
+@without_cycle_collection
 def rank_employees(
     scores: Iterable[EmployeeScore], previous_ranks: Mapping[int, int] | None = None
 ) -> list[RankedEmployee]:
@@ -64,10 +66,11 @@ def rank_employees(
     return ranked_slice(ranking_order(scores), previous_ranks)
 
 
+@without_cycle_collection
 def ranking_order(scores: Iterable[EmployeeScore]) -> list[EmployeeScore]:
     """The scores in `ranking_key` order (rank = position + 1); ValueError on a repeated id."""
     ordered = _in_ranking_order(list(scores))
-    _refuse_repeats([score.employee_id for score in ordered])
+    _refuse_repeats(list(map(_employee_id, ordered)))
     return ordered
 
 
@@ -76,6 +79,7 @@ def ranks_by_id(ordered: list[EmployeeScore]) -> dict[int, int]:
     return dict(zip(map(_employee_id, ordered), range(1, len(ordered) + 1), strict=True))
 
 
+@without_cycle_collection
 def ranked_slice(
     ordered: list[EmployeeScore],
     previous_ranks: Mapping[int, int] | None = None,
@@ -89,9 +93,12 @@ def ranked_slice(
     stop = len(ordered) if stop is None else min(stop, len(ordered))
     shown = ordered[start:stop]
     ranks = range(start + 1, start + len(shown) + 1)
-    previous = list(map((previous_ranks or {}).get, map(_employee_id, shown)))
-    changes = [None if p is None else p - rank for p, rank in zip(previous, ranks, strict=True)]
-    rows = zip(ranks, shown, previous, changes, strict=True)
+    if previous_ranks:
+        previous = list(map(previous_ranks.get, map(_employee_id, shown)))
+        changes = [None if p is None else p - r for p, r in zip(previous, ranks, strict=True)]
+        rows = zip(ranks, shown, previous, changes, strict=True)
+    else:
+        rows = zip(ranks, shown, repeat(None), repeat(None))
     # tuple.__new__ straight from map: no Python frame per employee (10,000 on a board).
     return list(map(tuple.__new__, repeat(RankedEmployee), rows))
 

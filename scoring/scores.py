@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from typing import NamedTuple
 
+from scoring.gc_pause import without_cycle_collection
+
 DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
 
 MIN_STARS = 1
@@ -197,6 +199,7 @@ def score_employees(
 TotalsRow = tuple[int, str, "int | None", int, float, int]
 
 
+@without_cycle_collection
 def score_totals(
     rows: Sequence[TotalsRow], prior_weight: float = 5.0, min_count: int = 3
 ) -> list[EmployeeScore]:

@@ -1,9 +1,12 @@
 """The fast paths of scoring: the same results as their plain references."""
 
+import gc
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.gc_pause import without_cycle_collection
 from scoring.rankings import rank_employees, ranked_slice, ranking_key, ranking_order, ranks_by_id
 from scoring.scores import (
     EmployeeScore,
@@ -124,3 +127,20 @@ def test_ranks_by_id_are_the_ranks_of_rank_employees(scores):
 def test_ranking_order_refuses_a_repeated_employee():
     with pytest.raises(ValueError, match="listed more than once: \\[1\\]"):
         ranking_order([emp(1, 4.0, 3, "A"), emp(1, 4.5, 3, "A")])
+
+
+def test_cycle_collection_is_paused_inside_and_restored_after():
+    seen = []
+
+    @without_cycle_collection
+    def work():
+        seen.append(gc.isenabled())
+
+    work()
+    assert (seen, gc.isenabled()) == ([False], True)
+    gc.disable()
+    try:
+        work()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

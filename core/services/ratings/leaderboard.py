@@ -8,18 +8,15 @@ ranked (eligible and not barred by a disciplinary flag; the rest are listed afte
 ranked, unranked), and the change of rank against the previous period.
 """
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import wraps
 
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Branch, Employee, EmployeePeriodDimension, EmployeePeriodStats
 from core.services.points.rules import score_settings
+from scoring.gc_pause import without_cycle_collection
 from scoring.periods import previous_period_key
 from scoring.rankings import (
     ranked_slice,
@@ -98,32 +95,6 @@ class _Board:
         return len(self.ranked) + len(self.unranked)
 
 
-@contextmanager
-def _cycle_collection_paused():
-    """No cyclic garbage collection meanwhile, restored after (as it was).
-
-    A board allocates tens of thousands of tuples, which start several full collections
-    over every object of the app (measured: a third of a 10,000-employee page); they
-    hold no cycles, so nothing is left for the collector to find.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _paused(function: Callable) -> Callable:
-    @wraps(function)
-    def run(*args, **kwargs):
-        with _cycle_collection_paused():
-            return function(*args, **kwargs)
-
-    return run
-
-
 def _read(statement) -> list:
     """Plain rows through the session's connection, skipping the ORM's row processing."""
     return db.session.connection().execute(statement).all()
@@ -178,7 +149,7 @@ def _previous_ranks(period: _Period, branch_id: int | None) -> dict[int, int]:
     return ranks_by_id(ranking_order(rankable))
 
 
-@_paused
+@without_cycle_collection
 def previous_ranks(key: str, branch_id: int | None = None) -> dict[int, int]:
     """Employee id -> rank in the period before `key` (same branch filter)."""
     return _previous_ranks(_period(previous_period_key(key)), branch_id)
@@ -240,7 +211,7 @@ def _rows(key: str, board: _Board, start: int, stop: int) -> list[LeaderboardRow
     ]
 
 
-@_paused
+@without_cycle_collection
 def leaderboard(key: str, branch_id: int | None = None) -> list[LeaderboardRow]:
     """The ranking of period `key` (overall, or of one branch): ranked rows, then unranked.
 
@@ -251,7 +222,7 @@ def leaderboard(key: str, branch_id: int | None = None) -> list[LeaderboardRow]:
     return _rows(key, board, 0, board.total)
 
 
-@_paused
+@without_cycle_collection
 def leaderboard_page(
     key: str, branch_id: int | None = None, page: int = 1, per_page: int = 50
 ) -> LeaderboardPage:
@@ -283,7 +254,7 @@ def _row_of(key: str, board: _Board, employee_id: int) -> LeaderboardRow | None:
     return None if index is None else _rows(key, board, index, index + 1)[0]
 
 
-@_paused
+@without_cycle_collection
 def employee_standing(employee_id: int, key: str) -> Standing | None:
     """The employee's row overall and in their branch; None without ratings in the period.
 
