@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
+from operator import eq, ge, gt, itemgetter, lt, mul, truediv
 from typing import NamedTuple
 
 from scoring.gc_pause import without_cycle_collection
@@ -199,6 +200,21 @@ def score_employees(
 TotalsRow = tuple[int, str, "int | None", int, float, int]
 
 
+def _check_all_totals(counts: list[int], sums: list[float], highs: list[int]) -> None:
+    """_check_totals of every row, compared in C; _check_totals itself words a refusal."""
+    fives = list(map(mul, counts, repeat(MAX_STARS)))
+    plausible = (
+        (not counts or min(highs) >= 0)
+        and not any(map(gt, highs, counts))
+        and not any(map(lt, sums, counts))
+        and not any(map(gt, sums, fives))
+        and all(map(eq, sums, sums))  # NaN is not equal to itself
+    )
+    if not plausible:
+        for count, score_sum, high_count in zip(counts, sums, highs, strict=True):
+            _check_totals(count, score_sum, high_count)
+
+
 @without_cycle_collection
 def score_totals(
     rows: Sequence[TotalsRow], prior_weight: float = 5.0, min_count: int = 3
@@ -211,25 +227,21 @@ def score_totals(
     """
     if min_count < 0:
         raise ValueError(f"min_count must be >= 0, not {min_count}")
-    counts = [row[3] for row in rows]
-    sums = [row[4] for row in rows]
-    highs = [row[5] for row in rows]
-    for count, score_sum, high_count in zip(counts, sums, highs, strict=True):
-        # The plain comparison first: _check_totals only to word the refusal.
-        if not (0 <= high_count <= count and count <= score_sum <= MAX_STARS * count):
-            _check_totals(count, score_sum, high_count)
-    score = bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight)
-    fields = zip(
-        [row[0] for row in rows],
-        [row[1] for row in rows],
-        [row[2] for row in rows],
-        counts,
-        [s / c if c else None for s, c in zip(sums, counts, strict=True)],
-        list(map(score, counts, sums)),
-        [h / c if c else None for h, c in zip(highs, counts, strict=True)],
-        [count >= min_count for count in counts],
-        strict=True,
+    ids, names, branches, counts, sums, highs = (
+        list(map(itemgetter(field), rows)) for field in range(6)
     )
+    _check_all_totals(counts, sums, highs)
+    score = bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight)
+    if counts and min(counts) > 0:  # a board's rows: no None means, all divided in C
+        means, shares = list(map(truediv, sums, counts)), list(map(truediv, highs, counts))
+    else:
+        means = [s / c if c else None for s, c in zip(sums, counts, strict=True)]
+        shares = [h / c if c else None for h, c in zip(highs, counts, strict=True)]
+    eligible = list(map(ge, counts, repeat(min_count)))
+    fields = zip(
+        ids, names, branches, counts, means, list(map(score, counts, sums)), shares, eligible,
+        strict=True,
+    )  # fmt: skip
     # tuple.__new__ straight from map: no Python frame per employee.
     return list(map(tuple.__new__, repeat(EmployeeScore), fields))
 

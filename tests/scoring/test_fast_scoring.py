@@ -44,11 +44,18 @@ def test_score_totals_is_score_employees_over_tuples(rows, min_count):
 
 @pytest.mark.parametrize(
     "bad",
-    [(1, "A", None, 2, 11.0, 0), (1, "A", None, 2, 1.0, 0), (1, "A", None, 2, 8.0, 3)],
+    [
+        (1, "A", None, 2, 11.0, 0),
+        (1, "A", None, 2, 1.0, 0),
+        (1, "A", None, 2, 8.0, 3),
+        (1, "A", None, 2, 8.0, -1),
+        (1, "A", None, 2, float("nan"), 0),
+    ],
 )
 def test_score_totals_refuses_totals_no_ratings_can_give(bad):
+    # Beside a long record, so that the period's totals alone still look possible.
     with pytest.raises(ValueError):
-        score_totals([bad])
+        score_totals([(2, "B", None, 100, 400.0, 50), bad])
 
 
 def test_score_totals_refuses_a_negative_minimum():

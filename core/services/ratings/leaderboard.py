@@ -10,6 +10,8 @@ ranked, unranked), and the change of rank against the previous period.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 
 from sqlalchemy import select
 
@@ -125,17 +127,20 @@ def _period(key: str) -> _Period:
     )
     settings = score_settings()
     scores = score_totals(rows, settings.prior_weight, settings.min_count)
-    listed = [score for score, row in zip(scores, rows, strict=True) if row[7]]
+    ids = list(map(itemgetter(0), rows))
+    # compress and map take the columns in C: no Python step per employee.
     return _Period(
-        listed=listed,
-        barred={row[0] for row in rows if row[8]},
-        branch_names={row[0]: row[6] for row in rows},
+        listed=list(compress(scores, map(itemgetter(7), rows))),
+        barred=set(compress(ids, map(itemgetter(8), rows))),
+        branch_names=dict(zip(ids, map(itemgetter(6), rows), strict=True)),
     )
 
 
 def _split(period: _Period, branch_id: int | None):
     """(rankable, unranked) of the listed employees, optionally of one branch only."""
-    shown = [s for s in period.listed if branch_id is None or s.branch_id == branch_id]
+    shown = period.listed
+    if branch_id is not None:
+        shown = [s for s in shown if s.branch_id == branch_id]
     barred = period.barred
     rankable = [s for s in shown if s.eligible and s.employee_id not in barred]
     unranked = sorted(
