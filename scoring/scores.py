@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from itertools import repeat
 from operator import eq, ge, gt, itemgetter, lt, mul, truediv
 from typing import NamedTuple
@@ -231,7 +232,8 @@ def score_totals(
         list(map(itemgetter(field), rows)) for field in range(6)
     )
     _check_all_totals(counts, sums, highs)
-    score = bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight)
+    # Remembered per (count, sum) for this call: many employees share both (whole stars).
+    score = cache(bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight))
     if counts and min(counts) > 0:  # a board's rows: no None means, all divided in C
         means, shares = list(map(truediv, sums, counts)), list(map(truediv, highs, counts))
     else:
