@@ -7,7 +7,7 @@ from admin import bp
 from admin.access import staff_required, visible_branch_ids
 from core.services.people.branches import branch_choices
 from core.services.periods import current_period_key
-from core.services.ratings.leaderboard import leaderboard
+from core.services.ratings.leaderboard import leaderboard_page as ranking_page
 from scoring.periods import previous_period_key
 
 PERIODS_OFFERED = 12
@@ -44,15 +44,13 @@ def leaderboard_page():
     visible = visible_branch_ids()
     branches = branch_choices(visible)
     branch_id = _chosen_branch(branches, admin=visible is None)
-    rows = leaderboard(key, branch_id)
-    pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = ranking_page(key, branch_id, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template(
         "admin/leaderboards/show.html",
-        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-        first_rank_row=(page - 1) * PER_PAGE,
-        page=page,
-        pages=pages,
+        rows=shown.rows,
+        first_rank_row=(shown.page - 1) * PER_PAGE,
+        page=shown.page,
+        pages=shown.pages,
         period_key=key,
         periods=periods,
         branch_id=branch_id,

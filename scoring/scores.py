@@ -6,9 +6,15 @@ so a handful of ratings cannot beat a long record of excellent ones.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from itertools import repeat
+from operator import eq, ge, gt, itemgetter, lt, mul, truediv
+from typing import NamedTuple
+
+from scoring.gc_pause import without_cycle_collection
 
 DEFAULT_WEIGHTS = {"overall": 1.0, "attitude": 1.0, "skill": 1.0, "efficiency": 1.0}
 
@@ -110,9 +116,12 @@ class EmployeeStatsRow:
         return PeriodStats(self.count, self.score_sum, self.high_count)
 
 
-@dataclass(frozen=True)
-class EmployeeScore:
-    """An employee's period result; `score` is unrounded (see display_score)."""
+class EmployeeScore(NamedTuple):
+    """An employee's period result; `score` is unrounded (see display_score).
+
+    A named tuple, not a dataclass: a leaderboard makes 10,000 of them per period and a
+    frozen dataclass costs several times more to build.
+    """
 
     employee_id: int
     name: str
@@ -136,18 +145,31 @@ def bayesian_score(
     """
     if count < 0:
         raise ValueError(f"count must be >= 0, not {count}")
+    return bayesian_scorer(prior_mean, prior_weight)(count, score_sum)
+
+
+def bayesian_scorer(prior_mean: float, prior_weight: float) -> Callable[[int, float], float]:
+    """bayesian_score with its prior fixed: (count, score_sum) -> score, count >= 0.
+
+    The prior's integer ratios are worked out once, not once per employee.
+    """
     if not (math.isfinite(prior_weight) and prior_weight >= 0):
         raise ValueError(f"prior_weight must be a finite number >= 0, not {prior_weight!r}")
-    if count == 0:
-        return float(prior_mean)
     # Exact as integer ratios (what Fraction does, without its per-step gcd), then one
     # int / int division, which Python rounds correctly: a leaderboard scores thousands.
     w_num, w_den = prior_weight.as_integer_ratio()
     m_num, m_den = prior_mean.as_integer_ratio()
-    s_num, s_den = score_sum.as_integer_ratio()
-    # (w * m + s) / (w + count), every denominator multiplied out.
-    numerator = w_num * m_num * s_den + s_num * w_den * m_den
-    return numerator / (m_den * s_den * (w_num + count * w_den))
+    prior_num, prior = w_num * m_num, float(prior_mean)
+
+    def score(count: int, score_sum: float) -> float:
+        if count == 0:
+            return prior
+        s_num, s_den = score_sum.as_integer_ratio()
+        # (w * m + s) / (w + count), every denominator multiplied out.
+        numerator = prior_num * s_den + s_num * w_den * m_den
+        return numerator / (m_den * s_den * (w_num + count * w_den))
+
+    return score
 
 
 def period_mean(total_count: int, total_score_sum: float, default: float = 3.0) -> float:
@@ -169,26 +191,61 @@ def score_employees(
     does not depend on row order. Each employee weighs `prior_weight`
     imaginary ratings at that mean. Eligible to rank = count >= min_count.
     """
+    return score_totals(
+        [(r.employee_id, r.name, r.branch_id, r.count, r.score_sum, r.high_count) for r in rows],
+        prior_weight,
+        min_count,
+    )
+
+
+TotalsRow = tuple[int, str, "int | None", int, float, int]
+
+
+def _check_all_totals(counts: list[int], sums: list[float], highs: list[int]) -> None:
+    """_check_totals of every row, compared in C; _check_totals itself words a refusal."""
+    fives = list(map(mul, counts, repeat(MAX_STARS)))
+    plausible = (
+        (not counts or min(highs) >= 0)
+        and not any(map(gt, highs, counts))
+        and not any(map(lt, sums, counts))
+        and not any(map(gt, sums, fives))
+        and all(map(eq, sums, sums))  # NaN is not equal to itself
+    )
+    if not plausible:
+        for count, score_sum, high_count in zip(counts, sums, highs, strict=True):
+            _check_totals(count, score_sum, high_count)
+
+
+@without_cycle_collection
+def score_totals(
+    rows: Sequence[TotalsRow], prior_weight: float = 5.0, min_count: int = 3
+) -> list[EmployeeScore]:
+    """score_employees over plain tuples (employee_id, name, branch_id, count, score_sum,
+    high_count, and any further fields, ignored), as a service reads them: the same rule,
+    without an object per row.
+
+    Every row's totals are checked as EmployeeStatsRow checks them (ValueError).
+    """
     if min_count < 0:
         raise ValueError(f"min_count must be >= 0, not {min_count}")
-    rows = list(rows)
-    prior = period_mean(sum(r.count for r in rows), math.fsum(r.score_sum for r in rows))
-    scores = []
-    for r in rows:
-        stats = r.stats
-        scores.append(
-            EmployeeScore(
-                employee_id=r.employee_id,
-                name=r.name,
-                branch_id=r.branch_id,
-                count=r.count,
-                mean=stats.mean,
-                score=bayesian_score(r.count, r.score_sum, prior, prior_weight),
-                high_share=stats.high_share,
-                eligible=r.count >= min_count,
-            )
-        )
-    return scores
+    ids, names, branches, counts, sums, highs = (
+        list(map(itemgetter(field), rows)) for field in range(6)
+    )
+    _check_all_totals(counts, sums, highs)
+    # Remembered per (count, sum) for this call: many employees share both (whole stars).
+    score = cache(bayesian_scorer(period_mean(sum(counts), math.fsum(sums)), prior_weight))
+    if counts and min(counts) > 0:  # a board's rows: no None means, all divided in C
+        means, shares = list(map(truediv, sums, counts)), list(map(truediv, highs, counts))
+    else:
+        means = [s / c if c else None for s, c in zip(sums, counts, strict=True)]
+        shares = [h / c if c else None for h, c in zip(highs, counts, strict=True)]
+    eligible = list(map(ge, counts, repeat(min_count)))
+    fields = zip(
+        ids, names, branches, counts, means, list(map(score, counts, sums)), shares, eligible,
+        strict=True,
+    )  # fmt: skip
+    # tuple.__new__ straight from map: no Python frame per employee.
+    return list(map(tuple.__new__, repeat(EmployeeScore), fields))
 
 
 def normalise_score(score: float) -> float:

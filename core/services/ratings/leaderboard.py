@@ -10,15 +10,23 @@ ranked, unranked), and the change of rank against the previous period.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Branch, Employee, EmployeePeriodDimension, EmployeePeriodStats
 from core.services.points.rules import score_settings
+from scoring.gc_pause import without_cycle_collection
 from scoring.periods import previous_period_key
-from scoring.rankings import rank_employees, ranking_key
-from scoring.scores import EmployeeScore, EmployeeStatsRow, display_score, score_employees
+from scoring.rankings import (
+    ranked_slice,
+    ranking_key,
+    ranking_order,
+    ranks_by_id,
+)
+from scoring.scores import EmployeeScore, display_score, score_totals
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,37 @@ class Standing:
 
 
 @dataclass(frozen=True)
-class _Listed:
-    score: EmployeeScore
-    branch_name: str
-    barred: bool
+class LeaderboardPage:
+    """One page of a ranking: its rows, and how many rows and pages the whole has."""
+
+    rows: list[LeaderboardRow]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A period's listed employees, scored (plain named tuples, no row objects yet)."""
+
+    listed: list[EmployeeScore]
+    barred: set[int]
+    branch_names: dict[int, str]
+
+
+@dataclass(frozen=True)
+class _Board:
+    """A ranking before its rows are built: the ranked in ranking order (rank = position +
+    1), the previous period's ranks, then the unranked. Rows are built only when shown."""
+
+    ranked: list[EmployeeScore]
+    previous: dict[int, int]
+    unranked: list[EmployeeScore]
+    branch_names: dict[int, str]
+
+    @property
+    def total(self) -> int:
+        return len(self.ranked) + len(self.unranked)
 
 
 def _read(statement) -> list:
@@ -67,8 +102,12 @@ def _read(statement) -> list:
     return db.session.connection().execute(statement).all()
 
 
-def _scored(key: str) -> list[_Listed]:
-    """Every active employee with ratings in the period, scored against the period mean."""
+def _period(key: str) -> _Period:
+    """Every active employee with ratings in the period, scored against the period mean.
+
+    The mean is over every employee of the period, the inactive too; only active ones
+    are listed. One read of plain tuples, scored by scoring.scores.score_totals.
+    """
     stats = EmployeePeriodStats
     rows = _read(
         select(
@@ -87,91 +126,154 @@ def _scored(key: str) -> list[_Listed]:
         .where(stats.period_key == key, stats.rating_count > 0)
     )
     settings = score_settings()
-    scores = score_employees(
-        (EmployeeStatsRow(*row[:6]) for row in rows), settings.prior_weight, settings.min_count
+    scores = score_totals(rows, settings.prior_weight, settings.min_count)
+    ids = list(map(itemgetter(0), rows))
+    # compress and map take the columns in C: no Python step per employee.
+    return _Period(
+        listed=list(compress(scores, map(itemgetter(7), rows))),
+        barred=set(compress(ids, map(itemgetter(8), rows))),
+        branch_names=dict(zip(ids, map(itemgetter(6), rows), strict=True)),
     )
-    return [
-        _Listed(score, branch_name, barred)
-        for score, (*_, branch_name, active, barred) in zip(scores, rows, strict=True)
-        if active
-    ]
 
 
-def _ranks(listed: list[_Listed], branch_id: int | None):
-    """(ranked, unranked) of the listed employees, optionally of one branch only."""
-    shown = [item for item in listed if branch_id is None or item.score.branch_id == branch_id]
-    rankable = [item.score for item in shown if item.score.eligible and not item.barred]
+def _split(period: _Period, branch_id: int | None):
+    """(rankable, unranked) of the listed employees, optionally of one branch only."""
+    shown = period.listed
+    if branch_id is not None:
+        shown = [s for s in shown if s.branch_id == branch_id]
+    barred = period.barred
+    rankable = [s for s in shown if s.eligible and s.employee_id not in barred]
     unranked = sorted(
-        (item.score for item in shown if not (item.score.eligible and not item.barred)),
-        key=ranking_key,
+        (s for s in shown if not (s.eligible and s.employee_id not in barred)), key=ranking_key
     )
     return rankable, unranked
 
 
-def _dimension_means(key: str) -> dict[int, dict[str, float]]:
+def _previous_ranks(period: _Period, branch_id: int | None) -> dict[int, int]:
+    rankable, _ = _split(period, branch_id)
+    return ranks_by_id(ranking_order(rankable))
+
+
+@without_cycle_collection
+def previous_ranks(key: str, branch_id: int | None = None) -> dict[int, int]:
+    """Employee id -> rank in the period before `key` (same branch filter)."""
+    return _previous_ranks(_period(previous_period_key(key)), branch_id)
+
+
+def _board(period: _Period, before: _Period, branch_id: int | None) -> _Board:
+    rankable, unranked = _split(period, branch_id)
+    previous = _previous_ranks(before, branch_id)
+    return _Board(ranking_order(rankable), previous, unranked, period.branch_names)
+
+
+def _board_of(key: str, branch_id: int | None) -> _Board:
+    return _board(_period(key), _period(previous_period_key(key)), branch_id)
+
+
+def _dimension_means(key: str, employee_ids: list[int] | None = None) -> dict[int, dict]:
+    """Each employee's mean stars per dimension; only of `employee_ids` when given."""
     dims = EmployeePeriodDimension
+    query = select(dims.employee_id, dims.dimension, dims.rating_count, dims.stars_sum).where(
+        dims.period_key == key, dims.rating_count > 0
+    )
+    if employee_ids is not None:
+        query = query.where(dims.employee_id.in_(employee_ids))
     means: dict[int, dict[str, float]] = defaultdict(dict)
-    for employee_id, dimension, count, stars_sum in _read(
-        select(dims.employee_id, dims.dimension, dims.rating_count, dims.stars_sum).where(
-            dims.period_key == key, dims.rating_count > 0
-        )
-    ):
+    for employee_id, dimension, count, stars_sum in _read(query):
         means[employee_id][dimension] = stars_sum / count
     return means
 
 
-def previous_ranks(key: str, branch_id: int | None = None) -> dict[int, int]:
-    """Employee id -> rank in the period before `key` (same branch filter)."""
-    rankable, _ = _ranks(_scored(previous_period_key(key)), branch_id)
-    return {ranked.employee.employee_id: ranked.rank for ranked in rank_employees(rankable)}
+def _row(board: _Board, dimensions: dict, score: EmployeeScore, ranked=None) -> LeaderboardRow:
+    """The row of `score`; `ranked` is its RankedEmployee, None when not ranked."""
+    return LeaderboardRow(
+        rank=ranked.rank if ranked else None,
+        employee_id=score.employee_id,
+        name=score.name,
+        branch_id=score.branch_id,
+        branch_name=board.branch_names[score.employee_id],
+        count=score.count,
+        mean=score.mean,
+        score=score.score,
+        high_share=score.high_share,
+        eligible=ranked is not None,
+        previous_rank=ranked.previous_rank if ranked else None,
+        change=ranked.change if ranked else None,
+        dimensions=dimensions.get(score.employee_id, {}),
+    )
 
 
+def _rows(key: str, board: _Board, start: int, stop: int) -> list[LeaderboardRow]:
+    """Rows `start`..`stop` (0-based, stop excluded) of the board, with their dimensions."""
+    ranked = ranked_slice(board.ranked, board.previous, start, stop)
+    unranked = board.unranked[max(start - len(board.ranked), 0) : max(stop - len(board.ranked), 0)]
+    ids = [r.employee.employee_id for r in ranked] + [s.employee_id for s in unranked]
+    # Every row of the board: one read of the period's dimensions beats a long IN list.
+    dimensions = _dimension_means(key, None if len(ids) == board.total else ids)
+    return [
+        *(_row(board, dimensions, r.employee, r) for r in ranked),
+        *(_row(board, dimensions, score) for score in unranked),
+    ]
+
+
+@without_cycle_collection
 def leaderboard(key: str, branch_id: int | None = None) -> list[LeaderboardRow]:
     """The ranking of period `key` (overall, or of one branch): ranked rows, then unranked.
 
     An employee's branch here is where they served in that period (the branch of their
     latest verified rating), so a transfer does not rewrite past branch rankings.
     """
-    listed = _scored(key)
-    branch_names = {item.score.employee_id: item.branch_name for item in listed}
-    rankable, unranked = _ranks(listed, branch_id)
-    ranked = rank_employees(rankable, previous_ranks(key, branch_id))
-    dimensions = _dimension_means(key)
-
-    def row(score: EmployeeScore, rank=None, previous=None, change=None) -> LeaderboardRow:
-        return LeaderboardRow(
-            rank=rank,
-            employee_id=score.employee_id,
-            name=score.name,
-            branch_id=score.branch_id,
-            branch_name=branch_names[score.employee_id],
-            count=score.count,
-            mean=score.mean,
-            score=score.score,
-            high_share=score.high_share,
-            eligible=rank is not None,
-            previous_rank=previous,
-            change=change,
-            dimensions=dimensions.get(score.employee_id, {}),
-        )
-
-    return [
-        *(row(r.employee, r.rank, r.previous_rank, r.change) for r in ranked),
-        *(row(score) for score in unranked),
-    ]
+    board = _board_of(key, branch_id)
+    return _rows(key, board, 0, board.total)
 
 
+@without_cycle_collection
+def leaderboard_page(
+    key: str, branch_id: int | None = None, page: int = 1, per_page: int = 50
+) -> LeaderboardPage:
+    """Page `page` of `leaderboard(key, branch_id)` (clamped to 1..pages).
+
+    Every employee is still scored and ranked (a rank is a place among all), but only
+    the page's rows are built and only their dimensions read.
+    """
+    board = _board_of(key, branch_id)
+    pages = max((board.total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    return LeaderboardPage(_rows(key, board, start, start + per_page), page, pages, board.total)
+
+
+def _position(board: _Board, employee_id: int) -> int | None:
+    """0-based place of the employee on the board, None when not listed."""
+    for index, score in enumerate(board.ranked):
+        if score.employee_id == employee_id:
+            return index
+    for index, score in enumerate(board.unranked):
+        if score.employee_id == employee_id:
+            return len(board.ranked) + index
+    return None
+
+
+def _row_of(key: str, board: _Board, employee_id: int) -> LeaderboardRow | None:
+    index = _position(board, employee_id)
+    return None if index is None else _rows(key, board, index, index + 1)[0]
+
+
+@without_cycle_collection
 def employee_standing(employee_id: int, key: str) -> Standing | None:
-    """The employee's row overall and in their branch; None without ratings in the period."""
-    board = leaderboard(key)
-    overall = next((r for r in board if r.employee_id == employee_id), None)
+    """The employee's row overall and in their branch; None without ratings in the period.
+
+    Both rankings come from one read of the period and one of the period before.
+    """
+    period, before = _period(key), _period(previous_period_key(key))
+    board = _board(period, before, None)
+    overall = _row_of(key, board, employee_id)
     if overall is None:
         return None
-    branch_board = leaderboard(key, overall.branch_id)
-    in_branch = next(r for r in branch_board if r.employee_id == employee_id)
+    branch_board = _board(period, before, overall.branch_id)
     return Standing(
         overall=overall,
-        in_branch=in_branch,
-        ranked_overall=sum(1 for r in board if r.rank is not None),
-        ranked_in_branch=sum(1 for r in branch_board if r.rank is not None),
+        in_branch=_row_of(key, branch_board, employee_id),
+        ranked_overall=len(board.ranked),
+        ranked_in_branch=len(branch_board.ranked),
     )
