@@ -124,7 +124,11 @@ class Customer(threading.Thread):
         self.asked, self.failed, self.seconds = 0, 0, []
         self.card = f"{url}/C/{token}"
         self.run_id = f"{time.monotonic_ns():x}"  # submission keys new in every run
-        self.browser = urllib.request.build_opener(
+        self.browser = self.new_browser()
+
+    @staticmethod
+    def new_browser():
+        return urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects()
         )
 
@@ -139,6 +143,9 @@ class Customer(threading.Thread):
         while not self.stop.is_set():
             started = time.monotonic()
             round_number += 1
+            # Each round is the next customer at this place in the queue, on their own
+            # phone: the same browser rating again would update its pending rating instead.
+            self.browser = self.new_browser()
             try:
                 key = f"{self.run_id}c{self.number}r{round_number}"
                 self.ask_for_code(form.replace("{n}", key), csrf)
@@ -234,7 +241,8 @@ def main() -> None:
     check_redis()
     with tempfile.TemporaryDirectory() as tmp, slow_mail_server() as (server, port):
         folder = Path(tmp)
-        database_url, token = prepare_database(folder)
+        database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        token = prepare_database(database_url)
         env = environment(database_url, folder, port)
         log = folder / "servers.log"
         queued = measure(env, token, args.seconds, log, queued=True)
