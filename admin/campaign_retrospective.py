@@ -68,7 +68,7 @@ def campaign_improvement(campaign_id: int):
     return render_template("admin/campaigns/improvement_list.html", campaign=campaign, plans=plans)
 
 
-def _candidate_or_404(campaign, employee_id: int) -> Employee:
+def _candidate_or_404(employee_id: int) -> Employee:
     employee = db.get_or_404(Employee, employee_id)
     require_branch(employee.branch_id)
     return employee
@@ -79,7 +79,7 @@ def _candidate_or_404(campaign, employee_id: int) -> Employee:
 def candidate_improvement(campaign_id: int, employee_id: int):
     """One candidate's improvement plan; a manager assigns a training action."""
     campaign = campaign_or_404(campaign_id)
-    employee = _candidate_or_404(campaign, employee_id)
+    employee = _candidate_or_404(employee_id)
     plan = improvement_plan(campaign, employee)
     form = ImprovementActionForm()
     form.criterion.choices = to_choices(

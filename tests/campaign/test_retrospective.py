@@ -12,7 +12,7 @@ from core.services.campaign.improvement import (
     mark_action_done,
 )
 from core.services.campaign.offline_votes import enter_paper_ballot, void_vote
-from core.services.campaign.retrospective import campaign_review
+from core.services.campaign.retrospective import campaign_review, save_lessons
 from core.services.campaign.stages import advance_stage
 from tests.campaign.conftest import rate
 from tests.campaign.offline_helpers import PHONE, campaign_with_candidates, printed
@@ -267,3 +267,23 @@ def test_the_review_lists_objections_and_their_outcomes(client, login_as, second
     html = client.get(f"/admin/campaigns/{campaign.id}/retrospective").get_data(as_text=True)
     assert "My paper ballots were not counted." in html
     assert "Checked: every ballot was entered." in html and "Dismissed" in html
+
+
+def test_two_admins_saving_the_first_lessons_at_once_both_succeed(app, second_round):
+    from tests.concurrency import run_together
+
+    campaign, _candidates, _voters = second_round
+    admins = [make_user(Role.ADMIN), make_user(Role.ADMIN)]
+    db.session.commit()
+    ids = [a.id for a in admins]
+
+    def save(index):
+        return save_lessons(
+            db.session.get(type(campaign), campaign.id),
+            f"Lesson {index}.",
+            db.session.get(type(admins[0]), ids[index]),
+        ).text
+
+    assert all(run_together(app, 2, save))
+    db.session.rollback()  # a fresh snapshot: the threads committed
+    assert db.session.get(CampaignLessons, campaign.id).text in {"Lesson 0.", "Lesson 1."}

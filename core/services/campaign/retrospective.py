@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core.database import begin_write
+from core.database import write_locked
 from core.extensions import db
 from core.models import (
     Campaign,
@@ -215,7 +215,9 @@ def _anomalies(campaign: Campaign) -> Anomalies:
 def save_lessons(campaign: Campaign, text: str, actor: User) -> CampaignLessons:
     """Write the campaign's lessons learned (replacing the previous text). Commits."""
     text = checked_text(text, "text", LESSONS_MAX)
-    begin_write()
+    # Under the campaign's row lock: two admins saving the first lessons at once take turns
+    # (the second finds the row) instead of one failing on the primary key.
+    write_locked(Campaign, campaign.id)
     lessons = db.session.get(CampaignLessons, campaign.id)
     if lessons is None:
         lessons = CampaignLessons(campaign_id=campaign.id, text=text, updated_by_id=actor.id)
