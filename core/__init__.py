@@ -28,6 +28,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_signal_receivers()
+    register_middleware(app)
     return app
 
 
@@ -38,10 +39,9 @@ def register_signal_receivers() -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from core import database, i18n, limiter_hook, observability, security, sessions
+    from core import database, hook_gates, i18n, observability, sessions
     from core.extensions import csrf, db, limiter, login_manager, migrate
 
-    # First, so every request (even one a later hook rejects) gets an id and a log line.
     observability.init_app(app)
     db.init_app(app)
     database.init_app(app)
@@ -50,14 +50,26 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    limiter_hook.check_only_limited_routes(app, limiter)
     sessions.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
-    security.init_app(app)
+    # Last: the gates replace hooks the extensions above registered.
+    hook_gates.init_app(app, limiter, csrf, login_manager)
     from core.services.messaging import queue
 
     queue.init_app(app)
+
+
+def register_middleware(app: Flask) -> None:
+    """The WSGI layers around Flask, innermost first: the card lane answers a fresh scan
+    it answered moments ago, ProxyFix trusts the configured proxies, and the envelope gives
+    every request, even one no later layer accepts, an id, the strict headers and a log line."""
+    from core import envelope, security
+    from portal import card_lane
+
+    card_lane.init_app(app)
+    security.trust_proxies(app)
+    envelope.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,18 +8,19 @@ import json
 import logging
 import re
 import sys
-import time
 import traceback
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g, request
+from flask import Flask, request
 from sqlalchemy.exc import DBAPIError
 
 # The app's own loggers: ours, and the modules' getLogger(__name__) in each package.
 APP_LOGGERS = ("service_star", "core", "portal", "admin")
 REQUEST_LOGGER_NAME = "service_star.request"
 REQUEST_ID_HEADER = "X-Request-ID"
+# Where the envelope keeps the request id in the WSGI environ.
+REQUEST_ID_KEY = "service_star.request_id"
 # A proxy's id is kept only when it looks like an id, so it cannot smuggle data into logs.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 UNMATCHED_ROUTE = "<unmatched>"
@@ -87,41 +88,39 @@ def configure_logging(level: str) -> None:
 
 
 def request_id() -> str:
-    """The current request's id (from a trusted proxy, or generated)."""
-    return g.get("request_id") or ""
+    """The current request's id (from a trusted proxy, or generated; core/envelope.py)."""
+    return request.environ.get(REQUEST_ID_KEY, "") if request else ""
 
 
-def _incoming_request_id() -> str:
-    # Only a configured reverse proxy may name the request; anyone else gets a fresh id.
-    trust_proxy = int(current_app.config.get("PROXY_FIX_HOPS") or 0) > 0
-    offered = request.headers.get(REQUEST_ID_HEADER, "") if trust_proxy else ""
-    if REQUEST_ID_PATTERN.fullmatch(offered):
+def new_request_id(offered: str, trust_proxy: bool) -> str:
+    """A proxy's id when a proxy is trusted and the id looks like one; else a fresh id."""
+    if trust_proxy and REQUEST_ID_PATTERN.fullmatch(offered):
         return offered
     return uuid.uuid4().hex
-
-
-def start_request() -> None:
-    """Note when the request started and which id it carries."""
-    g.request_started = time.perf_counter()
-    g.request_id = _incoming_request_id()
-
-
-def _route_pattern() -> str:
-    rule = request.url_rule
-    return rule.rule if rule is not None else UNMATCHED_ROUTE
 
 
 _request_log = logging.getLogger(REQUEST_LOGGER_NAME)
 _encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
-def _only_our_stderr() -> StderrHandler | None:
-    """The request logger's one handler, when it is ours (else other handlers may want
-    the record: the line then goes through logging as usual)."""
-    handlers = _request_log.handlers
-    if len(handlers) == 1 and type(handlers[0]) is StderrHandler and not _request_log.propagate:
-        return handlers[0]
-    return None
+def _only_our_stderr(level: int) -> StderrHandler | None:
+    """The one handler the request line reaches, when it is ours and nothing filters.
+
+    The request logger has no handler of its own: its line goes up to "service_star".
+    With any other handler or filter on the way, the line goes through logging as usual.
+    """
+    logger = _request_log
+    while not logger.handlers and logger.propagate and logger.parent is not None:
+        if logger.filters:
+            return None
+        logger = logger.parent
+    handlers = logger.handlers
+    if len(handlers) != 1 or logger.propagate or logger.filters:
+        return None
+    handler = handlers[0]
+    if type(handler) is not StderrHandler or handler.filters or level < handler.level:
+        return None
+    return handler
 
 
 def _write_line(handler: StderrHandler, level: int, fields: dict) -> None:
@@ -139,31 +138,32 @@ def _write_line(handler: StderrHandler, level: int, fields: dict) -> None:
         sys.stderr.write(line)
 
 
-def log_request(response):
-    """Log the finished request as one line and echo its id to the client."""
-    level = logging.ERROR if response.status_code >= 500 else logging.INFO
+def write_request_line(level: int, fields: dict) -> None:
+    """Write one request's line: directly while only our stderr handler listens."""
+    handler = _only_our_stderr(level)
+    if handler is not None:
+        _write_line(handler, level, fields)
+    else:
+        _request_log.log(level, "request", extra={"fields": fields})
+
+
+def log_request(environ, status: str, route, endpoint, request_id: str, duration_ms: float):
+    """Log a finished request as one line, by its route pattern, never its path."""
+    code = int(status[:3])
+    level = logging.ERROR if code >= 500 else logging.INFO
     if _request_log.isEnabledFor(level):
-        started = g.get("request_started")
         fields = {
             "event": "request",
-            "request_id": request_id(),
-            "method": request.method,
-            "route": _route_pattern(),
-            "endpoint": request.endpoint,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "request_id": request_id,
+            "method": environ["REQUEST_METHOD"],
+            "route": route,
+            "endpoint": endpoint,
+            "status": code,
+            "duration_ms": round(duration_ms, 2),
         }
-        handler = _only_our_stderr()
-        if handler is not None:
-            _write_line(handler, level, fields)
-        else:
-            _request_log.log(level, "request", extra={"fields": fields})
-    response.headers[REQUEST_ID_HEADER] = request_id()
-    return response
+        write_request_line(level, fields)
 
 
 def init_app(app: Flask) -> None:
-    """Register the request id and the request log; call before other before_request hooks."""
+    """Log as JSON lines; each request's id and line come from core/envelope.py."""
     configure_logging(app.config.get("LOG_LEVEL", "INFO"))
-    app.before_request(start_request)
-    app.after_request(log_request)

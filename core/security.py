@@ -1,4 +1,4 @@
-"""Security headers on every response (error pages included), proxy trust, view decorators."""
+"""Security headers for every response (error pages included), proxy trust, view decorators."""
 
 from functools import lru_cache, wraps
 from urllib.parse import urlsplit
@@ -91,27 +91,27 @@ DEFAULT_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", PERMISSIONS_POLICY),
 )
-DEFAULT_NAMES = frozenset(name.lower() for name, _value in DEFAULT_HEADERS)
+_DEFAULTS_BY_NAME = tuple((name.lower(), (name, value)) for name, value in DEFAULT_HEADERS)
 
 
-def add_security_headers(response):
-    """Add the strict headers; values a view set on purpose are kept."""
-    headers = response.headers
-    blueprint = request.blueprint
+def _replace(headers: list, name: str, value: str) -> None:
+    lowered = name.lower()
+    headers[:] = [pair for pair in headers if pair[0].lower() != lowered]
+    headers.append((name, value))
+
+
+def add_strict_headers(headers: list, blueprint: str | None, secure: bool) -> None:
+    """Add the strict headers to a response's header list (core/envelope.py calls this for
+    every response, error pages included); values a view set on purpose are kept."""
     if blueprint in NO_STORE_BLUEPRINTS:
-        headers["Cache-Control"] = NO_STORE
+        _replace(headers, "Cache-Control", NO_STORE)
     if blueprint in NO_REFERRER_BLUEPRINTS:
-        headers["Referrer-Policy"] = NO_REFERRER
-    # One pass over what is there, then one extend (setdefault scans the list each time).
-    present = DEFAULT_NAMES.intersection(name.lower() for name, _value in headers.items())
-    if present:
-        headers.extend([pair for pair in DEFAULT_HEADERS if pair[0].lower() not in present])
-    else:
-        headers.extend(DEFAULT_HEADERS)
-    # Behind a proxy, is_secure is only true when ProxyFix trusts its X-Forwarded-Proto.
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
+        _replace(headers, "Referrer-Policy", NO_REFERRER)
+    present = {name.lower() for name, _value in headers}
+    headers.extend([pair for lowered, pair in _DEFAULTS_BY_NAME if lowered not in present])
+    # Behind a proxy, the scheme is https only when ProxyFix trusts its X-Forwarded-Proto.
+    if secure and "strict-transport-security" not in present:
+        headers.append(("Strict-Transport-Security", HSTS))
 
 
 def trust_proxies(app: Flask) -> None:
@@ -119,8 +119,3 @@ def trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-
-
-def init_app(app: Flask) -> None:
-    trust_proxies(app)
-    app.after_request(add_security_headers)

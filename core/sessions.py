@@ -2,8 +2,8 @@
 
 The stock interface builds a signing serializer (key derivation included) for every
 request, even one without a session cookie, which is most of them (a scan, a health
-check). Here a request without the cookie gets an empty session at once, and the
-serializer is built once per secret key.
+check). Here a request without the cookie gets an empty session at once, the
+serializer is built once per secret key, and a session nobody touched is not saved.
 """
 
 from flask.sessions import SecureCookieSessionInterface
@@ -28,6 +28,12 @@ class LightSessionInterface(SecureCookieSessionInterface):
         if app.secret_key and self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        # Nothing to write, delete or vary by: skip the seven cookie settings looked up first.
+        if not (session or session.modified or session.accessed):
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from core.extensions import db
-from core.observability import JsonFormatter
+from core.observability import JsonFormatter, StderrHandler
 
 TOKEN = "K7Q2M4X9P3R5T8W1"
 CODE = "482913"
@@ -54,8 +54,19 @@ def test_the_direct_line_reads_as_the_formatted_record(log_app, capsys):
     """The request line is written directly while only our handler listens; with another
     handler it goes through logging: the two lines carry the same keys and values."""
     capsys.readouterr()
-    log_app.test_client().get("/")
+    records = []
+    make_record = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(lambda *a, **kw: records.append(a) or make_record(*a, **kw))
+    ours = logging.getLogger("service_star")
+    captured = ours.handlers[:]  # pytest's capture handlers sit beside ours: not in production
+    ours.handlers = [h for h in captured if type(h) is StderrHandler]
+    try:
+        log_app.test_client().get("/")
+    finally:
+        ours.handlers = captured
+        logging.setLogRecordFactory(make_record)
     (direct,) = request_lines(capsys.readouterr().err)
+    assert not [r for r in records if r[0] == "service_star.request"]  # no LogRecord made
     extra = logging.StreamHandler(sys.stderr)
     extra.setFormatter(JsonFormatter())
     logger = logging.getLogger("service_star.request")
