@@ -5,7 +5,8 @@ employee of the period, even when a branch is shown), eligibility from a minimum
 and a deterministic order (score, then more ratings, then name, then id). Here: who is
 listed (active employees with at least one verified rating in the period), who is
 ranked (eligible and not barred by a disciplinary flag; the rest are listed after the
-ranked, unranked), and the change of rank against the previous period.
+ranked, unranked), and the change of rank against the previous period: read from its
+stored ranking when it was closed (leaderboard_ranks), ranked here when it was not.
 """
 
 from collections import defaultdict
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.models import EmployeePeriodDimension
+from core.services.points.rules import score_settings
+from core.services.ratings.leaderboard_ranks import stored_order
 from core.services.ratings.period_scores import branch_names, period_scores, read, unrankable
 from scoring.gc_pause import without_cycle_collection
 from scoring.periods import previous_period_key
@@ -79,6 +82,16 @@ class _Period:
 
 
 @dataclass(frozen=True)
+class _Before:
+    """The period before, for rank changes: its stored order (leaderboard_ranks), or,
+    when none is stored, its scores to rank; `unranked` are today's inactive and barred."""
+
+    stored: list[tuple[int, int]] | None
+    period: _Period | None
+    unranked: set[int]
+
+
+@dataclass(frozen=True)
 class _Board:
     """A ranking before its rows are built: the ranked in ranking order (rank = position +
     1), the previous period's ranks, then the unranked. Rows are built only when shown."""
@@ -105,6 +118,16 @@ def _period(key: str, exceptions: tuple[set[int], set[int]]) -> _Period:
     return _Period(listed, scored.barred)
 
 
+def _before(key: str, exceptions: tuple[set[int], set[int]]) -> _Before:
+    """The period before `key`: stored ranks when its ranking is stored, else its scores."""
+    previous_key = previous_period_key(key)
+    stored = stored_order(previous_key, score_settings())
+    inactive, barred = exceptions
+    if stored is not None:
+        return _Before(stored, None, inactive | barred)
+    return _Before(None, _period(previous_key, exceptions), inactive | barred)
+
+
 def _split(period: _Period, branch_id: int | None):
     """(rankable, unranked) of the listed employees, optionally of one branch only."""
     shown = period.listed
@@ -118,18 +141,26 @@ def _split(period: _Period, branch_id: int | None):
     return rankable, unranked
 
 
-def _previous_ranks(period: _Period, branch_id: int | None) -> dict[int, int]:
-    rankable, _ = _split(period, branch_id)
-    return ranks_by_id(ranking_order(rankable))
+def _previous_ranks(before: _Before, branch_id: int | None) -> dict[int, int]:
+    if before.stored is None:
+        rankable, _ = _split(before.period, branch_id)
+        return ranks_by_id(ranking_order(rankable))
+    unranked = before.unranked
+    ids = [
+        employee_id
+        for employee_id, branch in before.stored
+        if employee_id not in unranked and (branch_id is None or branch == branch_id)
+    ]
+    return dict(zip(ids, range(1, len(ids) + 1), strict=True))
 
 
 @without_cycle_collection
 def previous_ranks(key: str, branch_id: int | None = None) -> dict[int, int]:
     """Employee id -> rank in the period before `key` (same branch filter)."""
-    return _previous_ranks(_period(previous_period_key(key), unrankable()), branch_id)
+    return _previous_ranks(_before(key, unrankable()), branch_id)
 
 
-def _board(period: _Period, before: _Period, branch_id: int | None) -> _Board:
+def _board(period: _Period, before: _Before, branch_id: int | None) -> _Board:
     rankable, unranked = _split(period, branch_id)
     previous = _previous_ranks(before, branch_id)
     return _Board(ranking_order(rankable), previous, unranked)
@@ -137,8 +168,7 @@ def _board(period: _Period, before: _Period, branch_id: int | None) -> _Board:
 
 def _board_of(key: str, branch_id: int | None) -> _Board:
     exceptions = unrankable()
-    before = _period(previous_period_key(key), exceptions)
-    return _board(_period(key, exceptions), before, branch_id)
+    return _board(_period(key, exceptions), _before(key, exceptions), branch_id)
 
 
 def _dimension_means(key: str, employee_ids: list[int] | None = None) -> dict[int, dict]:
@@ -246,7 +276,7 @@ def employee_standing(employee_id: int, key: str) -> Standing | None:
     Both rankings come from one read of the period and one of the period before.
     """
     exceptions = unrankable()
-    period, before = _period(key, exceptions), _period(previous_period_key(key), exceptions)
+    period, before = _period(key, exceptions), _before(key, exceptions)
     board = _board(period, before, None)
     overall = _row_of(key, board, employee_id)
     if overall is None:
