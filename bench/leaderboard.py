@@ -10,6 +10,11 @@ over the ratings that the aggregates replace. Exit status 1 when a target is mis
 
 --keep leaves the PostgreSQL scratch database in place and --reuse measures it again
 without rebuilding (each run adds its verifications' ratings to the period).
+
+The previous period is closed first, as production closes a month (close_period: tiers
+fixed and its ranking stored), so the page reads its ranks; the page is also timed as it
+is when the previous period was never closed (its stored ranking deleted in a
+transaction rolled back afterwards).
 """
 
 import argparse
@@ -24,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import leaderboard_pg  # noqa: E402
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import delete, event, select  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.database import begin_write  # noqa: E402
@@ -33,10 +38,13 @@ from core.models import (  # noqa: E402
     Branch,
     Employee,
     EmployeePeriodStats,
+    PeriodRank,
+    PeriodRanking,
     Rating,
     RatingStatus,
 )
 from core.services.points.ledger import count_verified_rating  # noqa: E402
+from core.services.points.tiers import close_period  # noqa: E402
 from core.services.ratings.aggregates_check import rebuild_aggregates  # noqa: E402
 from core.services.ratings.leaderboard import (  # noqa: E402
     employee_standing,
@@ -184,6 +192,18 @@ def period_rows() -> list[EmployeeStatsRow]:
     return [EmployeeStatsRow(e, f"Employee {e:04d}", b, c, s, h) for e, b, c, s, h in result]
 
 
+def unclosed_page_ms() -> float:
+    """The page as it is after a period never closed: its stored ranking deleted in a
+    transaction that is rolled back (the kept database keeps it)."""
+    db.session.rollback()
+    db.session.execute(delete(PeriodRank).where(PeriodRank.period_key == PREVIOUS))
+    db.session.execute(delete(PeriodRanking).where(PeriodRanking.period_key == PREVIOUS))
+    try:
+        return milliseconds(lambda: leaderboard_page(PERIOD), 21)
+    finally:
+        db.session.rollback()
+
+
 def verification_throughput(count: int, employees: int) -> float:
     """Verify `count` pending ratings one transaction each; ratings per second."""
     created = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -250,6 +270,12 @@ def run(args, url: str, build_data) -> bool:
             f"built {args.employees:,} employees x {args.ratings:,} ratings "
             f"in {time.perf_counter() - start:.1f} s"
         )
+        start = time.perf_counter()
+        close_period(PREVIOUS, None)
+        print(
+            f"closed {PREVIOUS} as production does (close_period: tiers, stored ranking) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
         rows = leaderboard(PERIOD)
         stats = period_rows()
         # What a page shows: admins and managers see 50 rows a page (admin/leaderboards.py).
@@ -260,6 +286,7 @@ def run(args, url: str, build_data) -> bool:
             # share; sqlite3 fetches later, outside the timed call.
             share = database_share(lambda: leaderboard_page(PERIOD), 5)
             report("  of which executing its queries", share)
+        report("  previous period not closed (ranked too)", unclosed_page_ms())
         report("whole board (every row built)", milliseconds(lambda: leaderboard(PERIOD), 5))
         report("a private page's standing", milliseconds(
             lambda: employee_standing(rows[0].employee_id, PERIOD), 5))  # fmt: skip

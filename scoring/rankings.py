@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, eq, or_
 from typing import NamedTuple, TypeVar
 
 from scoring.gc_pause import without_cycle_collection
@@ -104,6 +104,18 @@ def ranked_slice(
 
 
 _employee_id = attrgetter("employee_id")
+_score_and_count = attrgetter("score", "count")
+
+
+def shared_places(ordered: list[EmployeeScore]) -> list[bool]:
+    """For a `ranking_order` list: whether each employee shares both score and count with
+    another, so that only names (ranking_key's third part) order them."""
+    if not ordered:
+        return []
+    keys = list(map(_score_and_count, ordered))
+    after = [*map(eq, keys, keys[1:]), False]
+    before = [False, *after[:-1]]
+    return list(map(or_, before, after))
 
 
 def _in_ranking_order(scores: list[EmployeeScore]) -> list[EmployeeScore]:

@@ -76,6 +76,7 @@ from core.models.points import (
     Reward,
     RewardKind,
 )
+from core.models.rankings import PeriodRank, PeriodRanking
 from core.models.settings import SiteSettingsVersion
 
 __all__ = [
@@ -126,6 +127,8 @@ __all__ = [
     "PlaceRewardGrant",
     "PlaceRewardKind",
     "PointsEntry",
+    "PeriodRank",
+    "PeriodRanking",
     "PeriodTier",
     "PointsRuleSet",
     "Rating",

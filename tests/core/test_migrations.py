@@ -47,3 +47,20 @@ def test_downgrade_removes_every_table(make_app, tmp_path):
         if ON_POSTGRES:
             db.create_all()
     assert tables == set()
+
+
+def test_leaderboard_ranks_revision_upgrades_and_downgrades(make_app, tmp_path):
+    app = _empty_database(make_app, tmp_path)
+    with app.app_context():
+        upgrade(revision="0016_leaderboard_ranks")
+        added = {"period_ranking", "period_rank"} & set(inspect(db.engine).get_table_names())
+        downgrade(revision="0015_customer_cache")
+        left = {"period_ranking", "period_rank"} & set(inspect(db.engine).get_table_names())
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+    _recreate_for_other_tests(app)
+    assert added == {"period_ranking", "period_rank"}
+    assert left == set()
+    assert differences == []

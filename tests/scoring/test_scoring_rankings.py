@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.rankings import rank_by, rank_employees, ranking_key
+from scoring.rankings import rank_by, rank_employees, ranking_key, ranking_order, shared_places
 from scoring.scores import EmployeeScore, EmployeeStatsRow, score_employees
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -129,3 +129,11 @@ def test_ranks_run_from_one_to_n(scores):
 def test_ranked_keys_strictly_increase(scores):
     keys = [ranking_key(r.employee) for r in rank_employees(scores)]
     assert all(a < b for a, b in pairwise(keys))
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from([3.5, 4.0, 4.5]), st.integers(3, 5)), max_size=30))
+def test_shared_places_mark_those_only_names_can_order(draws):
+    ordered = ranking_order([emp(i, score, count) for i, (score, count) in enumerate(draws, 1)])
+    keys = [(s.score, s.count) for s in ordered]
+    assert shared_places(ordered) == [keys.count(key) > 1 for key in keys]

@@ -27,6 +27,7 @@ from core.services.people.employee_identities import (
 )
 from core.services.people.employees import issue_private_link
 from core.services.people.photos import delete_photo, reencode_photo, store_photo
+from core.services.ratings.leaderboard_ranks import refresh_after_rename
 
 
 def update_employee(
@@ -53,6 +54,7 @@ def update_employee(
         branch_id, display_name, title, staff_no, editing=employee
     )
     refuse_taken(contacts, employee.id)
+    renamed = display_name.casefold() != employee.display_name.casefold()
     before = {"contacts": contact_hints(employee)}
     apply_contacts(employee, contacts)
     employee.branch_id = branch.id
@@ -62,6 +64,8 @@ def update_employee(
     after = {"contacts": contact_hints(employee)}
     record_change("employee.update", employee, user=actor, before=before, after=after)
     flush_refusing_duplicates()
+    if renamed:
+        refresh_after_rename(employee.id)  # names order ties in stored rankings
     db.session.commit()
     return employee
 

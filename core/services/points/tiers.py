@@ -26,6 +26,7 @@ from core.services.periods import current_period_key, period_window
 from core.services.points.ledger import append_capped
 from core.services.points.rules import current_points_rules
 from core.services.ratings.leaderboard import LeaderboardRow, leaderboard
+from core.services.ratings.leaderboard_ranks import store_ranks
 from scoring.tiers import ScoreTier, checked_tiers, score_to_next_tier, tier_extra, tier_index
 
 
@@ -118,9 +119,11 @@ def _fix(key: str, result: TierResult, tiers, actor: User | None) -> None:
 
 
 def close_period(key: str, actor: User | None) -> list[TierResult]:
-    """Fix every employee's tier of an ended period and enter their extra points; commits.
+    """Fix every employee's tier of an ended period, enter their extra points and store
+    the period's ranking (for the next period's rank changes); commits.
 
-    Employees already fixed are left as they are, so closing twice enters nothing twice.
+    Employees already fixed are left as they are, so closing twice enters nothing twice;
+    the ranking is stored again (a period closed before rankings were stored gets one).
     """
     try:
         _start, end = period_window(key)
@@ -129,6 +132,7 @@ def close_period(key: str, actor: User | None) -> list[TierResult]:
     if end > utcnow():
         raise PeriodNotOver(_l("The period %(key)s has not ended yet.", key=key))
     begin_write()
+    store_ranks(key)
     tiers = current_points_rules().tiers
     fixed = _fixed_employee_ids(key)
     results = [r for r in period_results(key, tiers) if r.employee_id not in fixed]

@@ -36,6 +36,7 @@ from core.models import (
 )
 from core.services.points.rules import current_points_rules
 from core.services.ratings.aggregates import rating_stars
+from core.services.ratings.leaderboard_ranks import refresh_every_stored_ranking
 from core.services.settings import settings_at
 from scoring.points import points_for_rating
 from scoring.scores import HIGH_STARS, rating_score
@@ -286,5 +287,7 @@ def rebuild_aggregates() -> list[Drift]:
     session.execute(
         insert(EmployeeBalance).from_select(["employee_id", "balance"], _expected_balance_query())
     )
+    # Closed periods' rankings were stored from the aggregates just replaced.
+    refresh_every_stored_ranking()
     session.commit()
     return drifts

@@ -5,19 +5,19 @@ employee of the period, even when a branch is shown), eligibility from a minimum
 and a deterministic order (score, then more ratings, then name, then id). Here: who is
 listed (active employees with at least one verified rating in the period), who is
 ranked (eligible and not barred by a disciplinary flag; the rest are listed after the
-ranked, unranked), and the change of rank against the previous period.
+ranked, unranked), and the change of rank against the previous period: read from its
+stored ranking when it was closed (leaderboard_ranks), ranked here when it was not.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
 
 from sqlalchemy import select
 
-from core.extensions import db
-from core.models import Branch, Employee, EmployeePeriodDimension, EmployeePeriodStats
+from core.models import EmployeePeriodDimension
 from core.services.points.rules import score_settings
+from core.services.ratings.leaderboard_ranks import stored_order
+from core.services.ratings.period_scores import branch_names, period_scores, read, unrankable
 from scoring.gc_pause import without_cycle_collection
 from scoring.periods import previous_period_key
 from scoring.rankings import (
@@ -26,7 +26,7 @@ from scoring.rankings import (
     ranking_order,
     ranks_by_id,
 )
-from scoring.scores import EmployeeScore, display_score, score_totals
+from scoring.scores import EmployeeScore, display_score
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,16 @@ class _Period:
 
     listed: list[EmployeeScore]
     barred: set[int]
-    branch_names: dict[int, str]
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The period before, for rank changes: its stored order (leaderboard_ranks), or,
+    when none is stored, its scores to rank; `unranked` are today's inactive and barred."""
+
+    stored: list[tuple[int, int]] | None
+    period: _Period | None
+    unranked: set[int]
 
 
 @dataclass(frozen=True)
@@ -90,50 +99,33 @@ class _Board:
     ranked: list[EmployeeScore]
     previous: dict[int, int]
     unranked: list[EmployeeScore]
-    branch_names: dict[int, str]
 
     @property
     def total(self) -> int:
         return len(self.ranked) + len(self.unranked)
 
 
-def _read(statement) -> list:
-    """Plain rows through the session's connection, skipping the ORM's row processing."""
-    return db.session.connection().execute(statement).all()
-
-
-def _period(key: str) -> _Period:
+def _period(key: str, exceptions: tuple[set[int], set[int]]) -> _Period:
     """Every active employee with ratings in the period, scored against the period mean.
 
     The mean is over every employee of the period, the inactive too; only active ones
-    are listed. One read of plain tuples, scored by scoring.scores.score_totals.
+    are listed. `exceptions` is (inactive ids, barred ids), read once per board.
     """
-    stats = EmployeePeriodStats
-    rows = _read(
-        select(
-            stats.employee_id,
-            Employee.display_name,
-            stats.branch_id,
-            stats.rating_count,
-            stats.score_sum,
-            stats.high_count,
-            Branch.name,
-            Employee.active,
-            Employee.disciplinary_flag,
-        )
-        .join(Employee, Employee.id == stats.employee_id)
-        .join(Branch, Branch.id == stats.branch_id)
-        .where(stats.period_key == key, stats.rating_count > 0)
-    )
-    settings = score_settings()
-    scores = score_totals(rows, settings.prior_weight, settings.min_count)
-    ids = list(map(itemgetter(0), rows))
-    # compress and map take the columns in C: no Python step per employee.
-    return _Period(
-        listed=list(compress(scores, map(itemgetter(7), rows))),
-        barred=set(compress(ids, map(itemgetter(8), rows))),
-        branch_names=dict(zip(ids, map(itemgetter(6), rows), strict=True)),
-    )
+    scored = period_scores(key, exceptions)
+    listed = scored.scores
+    if scored.inactive:
+        listed = [s for s in listed if s.employee_id not in scored.inactive]
+    return _Period(listed, scored.barred)
+
+
+def _before(key: str, exceptions: tuple[set[int], set[int]]) -> _Before:
+    """The period before `key`: stored ranks when its ranking is stored, else its scores."""
+    previous_key = previous_period_key(key)
+    stored = stored_order(previous_key, score_settings())
+    inactive, barred = exceptions
+    if stored is not None:
+        return _Before(stored, None, inactive | barred)
+    return _Before(None, _period(previous_key, exceptions), inactive | barred)
 
 
 def _split(period: _Period, branch_id: int | None):
@@ -149,25 +141,34 @@ def _split(period: _Period, branch_id: int | None):
     return rankable, unranked
 
 
-def _previous_ranks(period: _Period, branch_id: int | None) -> dict[int, int]:
-    rankable, _ = _split(period, branch_id)
-    return ranks_by_id(ranking_order(rankable))
+def _previous_ranks(before: _Before, branch_id: int | None) -> dict[int, int]:
+    if before.stored is None:
+        rankable, _ = _split(before.period, branch_id)
+        return ranks_by_id(ranking_order(rankable))
+    unranked = before.unranked
+    ids = [
+        employee_id
+        for employee_id, branch in before.stored
+        if employee_id not in unranked and (branch_id is None or branch == branch_id)
+    ]
+    return dict(zip(ids, range(1, len(ids) + 1), strict=True))
 
 
 @without_cycle_collection
 def previous_ranks(key: str, branch_id: int | None = None) -> dict[int, int]:
     """Employee id -> rank in the period before `key` (same branch filter)."""
-    return _previous_ranks(_period(previous_period_key(key)), branch_id)
+    return _previous_ranks(_before(key, unrankable()), branch_id)
 
 
-def _board(period: _Period, before: _Period, branch_id: int | None) -> _Board:
+def _board(period: _Period, before: _Before, branch_id: int | None) -> _Board:
     rankable, unranked = _split(period, branch_id)
     previous = _previous_ranks(before, branch_id)
-    return _Board(ranking_order(rankable), previous, unranked, period.branch_names)
+    return _Board(ranking_order(rankable), previous, unranked)
 
 
 def _board_of(key: str, branch_id: int | None) -> _Board:
-    return _board(_period(key), _period(previous_period_key(key)), branch_id)
+    exceptions = unrankable()
+    return _board(_period(key, exceptions), _before(key, exceptions), branch_id)
 
 
 def _dimension_means(key: str, employee_ids: list[int] | None = None) -> dict[int, dict]:
@@ -179,19 +180,27 @@ def _dimension_means(key: str, employee_ids: list[int] | None = None) -> dict[in
     if employee_ids is not None:
         query = query.where(dims.employee_id.in_(employee_ids))
     means: dict[int, dict[str, float]] = defaultdict(dict)
-    for employee_id, dimension, count, stars_sum in _read(query):
+    for employee_id, dimension, count, stars_sum in read(query):
         means[employee_id][dimension] = stars_sum / count
     return means
 
 
-def _row(board: _Board, dimensions: dict, score: EmployeeScore, ranked=None) -> LeaderboardRow:
+@dataclass(frozen=True)
+class _Shown:
+    """What the rows shown need besides their scores: branch names, dimensions."""
+
+    branch_names: dict[int, str]
+    dimensions: dict[int, dict]
+
+
+def _row(shown: _Shown, score: EmployeeScore, ranked=None) -> LeaderboardRow:
     """The row of `score`; `ranked` is its RankedEmployee, None when not ranked."""
     return LeaderboardRow(
         rank=ranked.rank if ranked else None,
         employee_id=score.employee_id,
         name=score.name,
         branch_id=score.branch_id,
-        branch_name=board.branch_names[score.employee_id],
+        branch_name=shown.branch_names[score.branch_id],
         count=score.count,
         mean=score.mean,
         score=score.score,
@@ -199,7 +208,7 @@ def _row(board: _Board, dimensions: dict, score: EmployeeScore, ranked=None) -> 
         eligible=ranked is not None,
         previous_rank=ranked.previous_rank if ranked else None,
         change=ranked.change if ranked else None,
-        dimensions=dimensions.get(score.employee_id, {}),
+        dimensions=shown.dimensions.get(score.employee_id, {}),
     )
 
 
@@ -210,9 +219,10 @@ def _rows(key: str, board: _Board, start: int, stop: int) -> list[LeaderboardRow
     ids = [r.employee.employee_id for r in ranked] + [s.employee_id for s in unranked]
     # Every row of the board: one read of the period's dimensions beats a long IN list.
     dimensions = _dimension_means(key, None if len(ids) == board.total else ids)
+    shown = _Shown(branch_names(), dimensions)
     return [
-        *(_row(board, dimensions, r.employee, r) for r in ranked),
-        *(_row(board, dimensions, score) for score in unranked),
+        *(_row(shown, r.employee, r) for r in ranked),
+        *(_row(shown, score) for score in unranked),
     ]
 
 
@@ -265,7 +275,8 @@ def employee_standing(employee_id: int, key: str) -> Standing | None:
 
     Both rankings come from one read of the period and one of the period before.
     """
-    period, before = _period(key), _period(previous_period_key(key))
+    exceptions = unrankable()
+    period, before = _period(key, exceptions), _before(key, exceptions)
     board = _board(period, before, None)
     overall = _row_of(key, board, employee_id)
     if overall is None:

@@ -18,6 +18,7 @@ from core.services.audit import record_audit
 from core.services.points.ledger import award_surprise_bonus, reject_surprise, reverse_rating
 from core.services.points.tiers import correct_tiers_after_hiding
 from core.services.ratings.bursts import suspicious_rating_ids
+from core.services.ratings.leaderboard_ranks import refresh_stored_ranks
 
 
 class NoOpenDispute(DomainError):
@@ -125,8 +126,14 @@ def hide_rating(rating: Rating, actor: User, reason: str) -> None:
     """Hide a rating with a reason; its points are reversed. Commits."""
     begin_write()
     reverse_rating(rating, actor, reason)
-    correct_tiers_after_hiding(rating, actor)
+    _after_hiding(rating, actor)
     db.session.commit()
+
+
+def _after_hiding(rating: Rating, actor: User) -> None:
+    """A closed period's tiers and stored ranking follow a hidden rating of the period."""
+    correct_tiers_after_hiding(rating, actor)
+    refresh_stored_ranks(rating.period_key)
 
 
 def confirm_surprise(rating: Rating, actor: User) -> None:
@@ -168,7 +175,7 @@ def hide_disputed_rating(rating: Rating, actor: User, reason: str) -> None:
     begin_write()
     rating = _locked_open_dispute(rating)
     reverse_rating(rating, actor, reason)
-    correct_tiers_after_hiding(rating, actor)
+    _after_hiding(rating, actor)
     rating.dispute_status = DisputeStatus.HIDDEN
     record_audit("dispute.hide", "rating", rating.id, {"dispute": "open"},
                  {"dispute": "hidden"}, user=actor)  # fmt: skip
