@@ -40,6 +40,15 @@ class Entry(NamedTuple):
     route: tuple
 
 
+class Passed(NamedTuple):
+    """A response Flask gave that the lane may not keep: passed on as it is."""
+
+    status: str
+    headers: list
+    exc_info: object
+    body: object
+
+
 def _is_lane_request(environ: dict) -> bool:
     return (
         environ["REQUEST_METHOD"] == "GET"
@@ -78,7 +87,10 @@ class CardLane:
         key = tuple(environ.get(name, "") for name in KEYED)
         entry = self._entries.get(key)
         if entry is None or entry.until < time.monotonic():
-            return self._through_flask(key, environ, start_response)
+            entry = self._through_flask(key, environ)
+            if isinstance(entry, Passed):
+                start_response(entry.status, entry.headers, entry.exc_info)
+                return entry.body
         environ[ROUTE_KEY] = entry.route
         if entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 NOT MODIFIED", list(entry.not_modified_headers))
@@ -86,28 +98,33 @@ class CardLane:
         start_response("200 OK", list(entry.headers))
         return [entry.body]
 
-    def _through_flask(self, key: tuple, environ, start_response):
+    def _through_flask(self, key: tuple, environ) -> Entry | Passed:
+        """Flask's answer to the scan: kept when it may be, else passed on as it is.
+
+        Flask is asked for the whole page (without If-None-Match), so a browser that keeps
+        revalidating refills the lane too; the lane then answers the 304 itself.
+        """
         answer = []
 
         def capture(status, headers, exc_info=None):
             answer[:] = [status, headers, exc_info]
             return _no_write
 
+        conditional = environ.pop("HTTP_IF_NONE_MATCH", None)
         iterable = self.wsgi_app(environ, capture)
+        if conditional is not None:
+            environ["HTTP_IF_NONE_MATCH"] = conditional
         status, headers, exc_info = answer
         if not _keepable(status, headers):
-            start_response(status, headers, exc_info)
-            return iterable
+            return Passed(status, headers, exc_info, iterable)
         try:
             body = b"".join(iterable)
         finally:
             if hasattr(iterable, "close"):
                 iterable.close()
-        self._keep(key, headers, body, route_of(environ))
-        start_response(status, headers, exc_info)
-        return [body]
+        return self._keep(key, headers, body, route_of(environ))
 
-    def _keep(self, key: tuple, headers: list, body: bytes, route: tuple) -> None:
+    def _keep(self, key: tuple, headers: list, body: bytes, route: tuple) -> Entry:
         etag = next(value for name, value in headers if name.lower() == "etag")
         not_modified = list(headers)
         remove_entity_headers(not_modified)
@@ -118,6 +135,7 @@ class CardLane:
             if len(self._entries) >= self.size:
                 self._entries.clear()  # a crude bound: entries live seconds anyway
             self._entries[key] = entry
+        return entry
 
 
 def _no_write(_data: bytes) -> None:

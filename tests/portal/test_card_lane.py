@@ -144,3 +144,12 @@ def test_each_answer_from_the_lane_is_logged_by_its_route(lane, capsys):
         ("/C/<token>", "portal.card", 304),
     ]
     assert lane.path.split("/")[-1] not in json.dumps(requests)
+
+
+def test_a_browser_that_keeps_revalidating_refills_the_lane(lane):
+    etag = lane.scan().headers["ETag"]
+    lane.clock[0] += TRUST + 1
+    assert lane.scan(**{"If-None-Match": etag}).status_code == 304  # Flask asked again
+    assert len(lane.flask_calls) == 2
+    assert lane.scan(**{"If-None-Match": etag}).status_code == 304
+    assert len(lane.flask_calls) == 2  # the lane answered
