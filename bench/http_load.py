@@ -163,21 +163,31 @@ def prepare_database(url: str) -> str:
     return token
 
 
-def measure_app(url: str, token: str, seconds: int) -> dict:
-    """wrk figures for the card page, the submission and /healthz of the app at `url`."""
+def measure_app(serve, token: str, seconds: int) -> dict:
+    """wrk figures for the card page, the submission and /healthz of the app.
+
+    Each measure gets a server of its own (`serve()`, a new port): every request is a new
+    TCP connection that gunicorn closes, so a run leaves tens of thousands of TIME_WAIT
+    connections to its port, and a later run to the same port pays for finding free
+    ones; on a fresh port no run inherits another's.
+    """
     card_path = f"/C/{token}"
-    floor = wrk(url + "/healthz", seconds)
-    card = wrk(url + card_path, seconds)
-    with urllib.request.urlopen(url + card_path) as response:  # noqa: S310 (127.0.0.1)
-        cookie = session_cookie(response.headers.get_all("Set-Cookie") or [])
-        etag = response.headers["ETag"]
-        fields = form_fields(response.read().decode())
-    revalidate = wrk(url + card_path, seconds, header=f"If-None-Match: {etag}")
-    submit = wrk(
-        url + card_path,
-        seconds,
-        post={"WRK_PATH": card_path, "WRK_BODY": fields, "WRK_COOKIE": cookie},
-    )
+    with serve() as url:
+        floor = wrk(url + "/healthz", seconds)
+    with serve() as url:
+        card = wrk(url + card_path, seconds)
+    with serve() as url:
+        with urllib.request.urlopen(url + card_path) as response:  # noqa: S310 (127.0.0.1)
+            cookie = session_cookie(response.headers.get_all("Set-Cookie") or [])
+            etag = response.headers["ETag"]
+            fields = form_fields(response.read().decode())
+        revalidate = wrk(url + card_path, seconds, header=f"If-None-Match: {etag}")
+    with serve() as url:
+        submit = wrk(
+            url + card_path,
+            seconds,
+            post={"WRK_PATH": card_path, "WRK_BODY": fields, "WRK_COOKIE": cookie},
+        )
     return {
         "card": card,
         "revalidate": revalidate,
@@ -187,9 +197,11 @@ def measure_app(url: str, token: str, seconds: int) -> dict:
     }
 
 
-def measure_baseline(url: str, seconds: int) -> dict:
-    hello = wrk(url + "/hello", seconds)
-    insert = wrk(url + "/insert", seconds, post={"WRK_PATH": "/insert", "WRK_BODY": "body={n}"})
+def measure_baseline(serve, seconds: int) -> dict:
+    with serve() as url:
+        hello = wrk(url + "/hello", seconds)
+    with serve() as url:
+        insert = wrk(url + "/insert", seconds, post={"WRK_PATH": "/insert", "WRK_BODY": "body={n}"})
     return {"hello": hello, "insert": insert}
 
 
@@ -275,15 +287,20 @@ def main() -> None:
         env["BASELINE_DATABASE"] = str(folder / "baseline.sqlite3")
         create_schema(env["BASELINE_DATABASE"])
         log = folder / "gunicorn.log"
-        with gunicorn("bench.baseline_app:app", env, workers, log) as url:
-            baseline = measure_baseline(url, args.seconds)
-        runs = {}
-        with gunicorn("wsgi:app", env, workers, log) as url:
-            runs["App on SQLite"] = measure_app(url, token, args.seconds)
+        baseline = measure_baseline(
+            lambda: gunicorn("bench.baseline_app:app", env, workers, log), args.seconds
+        )
+        runs = {
+            "App on SQLite": measure_app(
+                lambda: gunicorn("wsgi:app", env, workers, log), token, args.seconds
+            )
+        }
         if postgres := postgres_url():
             pg_token = prepare_database(postgres)
-            with gunicorn("wsgi:app", app_environment(postgres), workers, log) as url:
-                runs["App on PostgreSQL (same baseline)"] = measure_app(url, pg_token, args.seconds)
+            pg_env = app_environment(postgres)
+            runs["App on PostgreSQL (same baseline)"] = measure_app(
+                lambda: gunicorn("wsgi:app", pg_env, workers, log), pg_token, args.seconds
+            )
         in_process = in_process_times(database_url, token)
     report(runs, baseline, in_process, workers, args.seconds)
 

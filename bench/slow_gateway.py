@@ -201,10 +201,13 @@ def measure(env: dict, token: str, seconds: int, log: Path, queued: bool) -> tup
     """The card page alone, then under the code requests, with the queue on or off."""
     env = {**env, "TASK_QUEUE_IMMEDIATE": "0" if queued else "1"}
     workers = 2 * (os.cpu_count() or 1)  # as bench/http_load.py
-    with gunicorn("wsgi:app", env, workers, log) as url:
-        worker = send_worker(env, log) if queued else contextlib.nullcontext()
-        with worker:
+    # A server (a new port) per run, as in bench/http_load.py: a run leaves tens of
+    # thousands of TIME_WAIT connections to its port, which a later run there pays for.
+    worker = send_worker(env, log) if queued else contextlib.nullcontext()
+    with worker:
+        with gunicorn("wsgi:app", env, workers, log) as url:
             alone = card_throughput(url, token, seconds, 0)
+        with gunicorn("wsgi:app", env, workers, log) as url:
             loaded = card_throughput(url, token, seconds, CUSTOMERS)
     return alone, loaded
 
