@@ -28,7 +28,8 @@ class PeriodRank(db.Model):
     inactive and the barred too, so that who is ranked is decided when a board is read.
 
     `place` is the position in ranking order (1-based); `tied`: someone shares both score
-    and count, so the names decide the order among them (renaming one stores it again).
+    and count, so the names decide the order among them (renaming one puts that group in
+    order again).
     """
 
     __table_args__ = (

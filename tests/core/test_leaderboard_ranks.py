@@ -165,16 +165,20 @@ def test_ratings_hidden_at_once_leave_the_stored_ranks_computed(app, staff):
     assert _previous() == stored
 
 
-def test_renaming_a_tied_employee_stores_the_ranks_again(staff):
+def test_renaming_a_tied_employee_puts_their_tie_in_order_again(staff):
     close_period(CLOSED, None)
     tied = ["anna", "Bert", "Cleo"]
     ranks = previous_ranks(BOARD)
     assert sorted(ranks[staff[n].id] for n in tied) == [ranks[staff[n].id] for n in tied]
     anna = staff["anna"]
 
+    stored_at = db.session.scalar(select(PeriodRanking.stored_at))
+
     update_employee(anna, anna.branch_id, "Zoe", anna.title, "", _actor())
 
     assert _is_stored()
+    # Only the tie group was put in order again, not the whole period stored anew.
+    assert db.session.scalar(select(PeriodRanking.stored_at)) == stored_at
     ranks = previous_ranks(BOARD)
     assert ranks[staff["Bert"].id] < ranks[staff["Cleo"].id] < ranks[anna.id]
     _forget_stored()
