@@ -153,3 +153,14 @@ def test_a_browser_that_keeps_revalidating_refills_the_lane(lane):
     assert len(lane.flask_calls) == 2
     assert lane.scan(**{"If-None-Match": etag}).status_code == 304
     assert len(lane.flask_calls) == 2  # the lane answered
+
+
+def test_behind_a_proxy_each_scheme_has_its_own_answer(make_app):
+    app = make_app(CARD_PAGE_TRUST_SECONDS=TRUST, PROXY_FIX_HOPS=1)
+    with app.app_context():
+        path = card_path(make_employee())
+        db.session.commit()
+    secure = {"X-Forwarded-Proto": "https"}
+    for _ in range(2):  # through Flask, then from the lane
+        assert "Strict-Transport-Security" in app.test_client().get(path, headers=secure).headers
+        assert "Strict-Transport-Security" not in app.test_client().get(path).headers
