@@ -1,13 +1,13 @@
 """After a campaign: the printable review, the lessons learned, candidates' improvement plans."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin.access import admin_required, require_branch, roles_required, visible_branch_ids
 from admin.campaign_forms import ImprovementActionForm, LessonsForm
-from admin.campaigns import campaign_or_404
+from admin.campaigns import campaign_or_404, campaign_row_or_404
 from admin.forms import EmptyForm
 from admin.pages import form_page
 from core.actions import attempt
@@ -113,9 +113,7 @@ def candidate_improvement(campaign_id: int, employee_id: int):
 def improvement_action_done(campaign_id: int, action_id: int):
     """Mark a training action done (again: nothing changes)."""
     campaign = campaign_or_404(campaign_id)
-    row = db.get_or_404(ImprovementAction, action_id)
-    if row.campaign_id != campaign.id:
-        abort(404)
+    row = campaign_row_or_404(ImprovementAction, action_id, campaign)
     require_branch(row.employee.branch_id)
     if EmptyForm().validate_on_submit():
         attempt(lambda: mark_action_done(row.id, current_user), _("Marked done."))

@@ -16,7 +16,7 @@ from admin.campaign_forms import (
     SupervisorEvaluationForm,
     WaiveSourceForm,
 )
-from admin.campaigns import campaign_or_404
+from admin.campaigns import campaign_or_404, campaign_row_or_404
 from admin.pages import form_page
 from core.actions import attempt
 from core.extensions import db
@@ -117,9 +117,7 @@ def campaign_evaluate(campaign_id: int, employee_id: int):
 def campaign_self_review(campaign_id: int, evaluation_id: int):
     """The supervisor accepts a self-evaluation, or returns it with a comment."""
     campaign = campaign_or_404(campaign_id)
-    evaluation = db.get_or_404(SelfEvaluation, evaluation_id)
-    if evaluation.campaign_id != campaign.id:
-        abort(404)
+    evaluation = campaign_row_or_404(SelfEvaluation, evaluation_id, campaign)
     require_branch(evaluation.employee.branch_id)
     form = SelfReviewForm()
     reviewed = form.validate_on_submit() and attempt(

@@ -48,6 +48,15 @@ def campaign_or_404(campaign_id: int) -> Campaign:
     return campaign
 
 
+def campaign_row_or_404(model, row_id: int, campaign: Campaign):
+    """A row (ballot batch, vote, evaluation, action) of this campaign; 404 when it
+    belongs to another, so a URL never acts on one campaign under another's name."""
+    row = db.get_or_404(model, row_id)
+    if row.campaign_id != campaign.id:
+        abort(404)
+    return row
+
+
 @bp.get("/campaigns")
 @staff_required
 def campaign_list():

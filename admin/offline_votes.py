@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from admin import bp
 from admin.access import require_branch, staff_required, visible_branch_ids
-from admin.campaigns import campaign_or_404
+from admin.campaigns import campaign_or_404, campaign_row_or_404
 from admin.offline_forms import (
     BallotCodeForm,
     ConfirmPhoneVoteForm,
@@ -22,7 +22,6 @@ from admin.offline_forms import (
 )
 from admin.pages import form_page
 from core.actions import attempt
-from core.extensions import db
 from core.forms import to_choices
 from core.models import BallotBatch, OfflineVote
 from core.services.campaign.ballots import batch_candidates, print_batch, void_ballot
@@ -111,7 +110,7 @@ def ballot_print(campaign_id: int):
 def ballot_batch(campaign_id: int, batch_id: int):
     """A batch's ballots and their status; void a spoiled or lost one with a reason."""
     campaign = campaign_or_404(campaign_id)
-    batch = db.get_or_404(BallotBatch, batch_id)
+    batch = campaign_row_or_404(BallotBatch, batch_id, campaign)
     require_branch(batch.branch_id)
     form = VoidBallotForm()
     if form.validate_on_submit() and attempt(
@@ -186,7 +185,7 @@ def phone_vote_new(campaign_id: int, branch_id: int):
 def phone_vote_confirm(campaign_id: int, vote_id: int):
     """Count a phone vote once the caller reads back the code texted to them."""
     campaign = campaign_or_404(campaign_id)
-    vote = db.get_or_404(OfflineVote, vote_id)
+    vote = campaign_row_or_404(OfflineVote, vote_id, campaign)
     require_branch(vote.branch_id)
     form = ConfirmPhoneVoteForm()
     if form.validate_on_submit() and attempt(
@@ -206,7 +205,7 @@ def phone_vote_confirm(campaign_id: int, vote_id: int):
 def offline_vote_void(campaign_id: int, vote_id: int):
     """Void an offline vote with a reason: it stops counting."""
     campaign = campaign_or_404(campaign_id)
-    vote = db.get_or_404(OfflineVote, vote_id)
+    vote = campaign_row_or_404(OfflineVote, vote_id, campaign)
     require_branch(vote.branch_id)
     form = VoidVoteForm()
     if form.validate_on_submit() and attempt(

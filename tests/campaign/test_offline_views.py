@@ -145,6 +145,27 @@ def test_a_manager_voids_a_vote_and_the_csv_shows_it(client, login_as, make_camp
     assert PHONE not in csv
 
 
+@pytest.mark.parametrize("action", ["void", "confirm", "batch"])
+def test_a_vote_or_batch_is_not_reached_through_another_campaign(
+    client, login_as, make_campaign, branch, action
+):
+    campaign, (ann, _bo) = campaign_with_candidates(make_campaign, branch)
+    batch, codes, clerk = printed(campaign, branch)
+    vote = enter_paper_ballot(campaign, codes[0], PHONE, {ann.id: 5}, clerk)
+    other = make_campaign([branch], name="Another campaign")
+    login_as(make_user(Role.ADMIN))
+    url = {
+        "void": f"/admin/campaigns/{other.id}/offline/{vote.id}/void",
+        "confirm": f"/admin/campaigns/{other.id}/phone-votes/{vote.id}/confirm",
+        "batch": f"/admin/campaigns/{other.id}/ballot-batches/{batch.id}",
+    }[action]
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"reason": "Made up.", "number": 1}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(OfflineVote, vote.id).status is not OfflineVoteStatus.VOIDED
+
+
 def test_two_concurrent_entries_of_one_ballot_count_once(app, make_campaign, branch):
     campaign, (ann, _bo) = campaign_with_candidates(make_campaign, branch)
     _batch, codes, clerk = printed(campaign, branch)
