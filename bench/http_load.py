@@ -131,6 +131,21 @@ def app_environment(database_url: str) -> dict:
     return env
 
 
+# Sync workers, two per core, as gunicorn.conf.py sets them by default.
+WORKERS = 2 * (os.cpu_count() or 1)
+
+
+def run_arguments() -> argparse.Namespace:
+    """--seconds per wrk run; stops early when wrk or Redis is missing (every HTTP bench)."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    check_redis()
+    return args
+
+
 def check_redis() -> None:
     """Several workers need shared rate-limit storage: stop early when Redis is not there."""
     import redis
@@ -271,13 +286,7 @@ def postgres_url() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    check_redis()
-    workers = 2 * (os.cpu_count() or 1)
+    args = run_arguments()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         database_url = f"sqlite:///{folder / 'app.sqlite3'}"
@@ -288,21 +297,21 @@ def main() -> None:
         create_schema(env["BASELINE_DATABASE"])
         log = folder / "gunicorn.log"
         baseline = measure_baseline(
-            lambda: gunicorn("bench.baseline_app:app", env, workers, log), args.seconds
+            lambda: gunicorn("bench.baseline_app:app", env, WORKERS, log), args.seconds
         )
         runs = {
             "App on SQLite": measure_app(
-                lambda: gunicorn("wsgi:app", env, workers, log), token, args.seconds
+                lambda: gunicorn("wsgi:app", env, WORKERS, log), token, args.seconds
             )
         }
         if postgres := postgres_url():
             pg_token = prepare_database(postgres)
             pg_env = app_environment(postgres)
             runs["App on PostgreSQL (same baseline)"] = measure_app(
-                lambda: gunicorn("wsgi:app", pg_env, workers, log), pg_token, args.seconds
+                lambda: gunicorn("wsgi:app", pg_env, WORKERS, log), pg_token, args.seconds
             )
         in_process = in_process_times(database_url, token)
-    report(runs, baseline, in_process, workers, args.seconds)
+    report(runs, baseline, in_process, WORKERS, args.seconds)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,9 @@ cost, gateway aside), and TASK_QUEUE_IMMEDIATE=1, which sends inside the request
 before the queue (each code request holds a web worker for 2 s).
 """
 
-import argparse
 import asyncio
 import contextlib
 import http.cookiejar
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,11 +35,12 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from bench.forms import form_fields  # noqa: E402
 from bench.http_load import (  # noqa: E402
     UNLIMITED,
+    WORKERS,
     app_environment,
-    check_redis,
     free_port,
     gunicorn,
     prepare_database,
+    run_arguments,
     wrk,
 )
 
@@ -200,14 +198,13 @@ def card_throughput(url: str, token: str, seconds: int, customers: int) -> dict:
 def measure(env: dict, token: str, seconds: int, log: Path, queued: bool) -> tuple[dict, dict]:
     """The card page alone, then under the code requests, with the queue on or off."""
     env = {**env, "TASK_QUEUE_IMMEDIATE": "0" if queued else "1"}
-    workers = 2 * (os.cpu_count() or 1)  # as bench/http_load.py
     # A server (a new port) per run, as in bench/http_load.py: a run leaves tens of
     # thousands of TIME_WAIT connections to its port, which a later run there pays for.
     worker = send_worker(env, log) if queued else contextlib.nullcontext()
     with worker:
-        with gunicorn("wsgi:app", env, workers, log) as url:
+        with gunicorn("wsgi:app", env, WORKERS, log) as url:
             alone = card_throughput(url, token, seconds, 0)
-        with gunicorn("wsgi:app", env, workers, log) as url:
+        with gunicorn("wsgi:app", env, WORKERS, log) as url:
             loaded = card_throughput(url, token, seconds, CUSTOMERS)
     return alone, loaded
 
@@ -236,12 +233,7 @@ def row(label: str, alone: dict, loaded: dict, target: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    check_redis()
+    args = run_arguments()
     with tempfile.TemporaryDirectory() as tmp, slow_mail_server() as (server, port):
         folder = Path(tmp)
         database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
