@@ -15,7 +15,6 @@ from flask import Flask, Request
 
 from core.observability import (
     REQUEST_ID_HEADER,
-    REQUEST_ID_KEY,
     UNMATCHED_ROUTE,
     log_request,
     new_request_id,
@@ -57,7 +56,6 @@ class RequestEnvelope:
         started = time.perf_counter()
         offered = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = new_request_id(offered, self.trust_proxy)
-        environ[REQUEST_ID_KEY] = request_id
         logged = False
 
         def start(status: str, headers: list, exc_info=None):

@@ -12,15 +12,13 @@ import traceback
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy.exc import DBAPIError
 
 # The app's own loggers: ours, and the modules' getLogger(__name__) in each package.
 APP_LOGGERS = ("service_star", "core", "portal", "admin")
 REQUEST_LOGGER_NAME = "service_star.request"
 REQUEST_ID_HEADER = "X-Request-ID"
-# Where the envelope keeps the request id in the WSGI environ.
-REQUEST_ID_KEY = "service_star.request_id"
 # A proxy's id is kept only when it looks like an id, so it cannot smuggle data into logs.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 UNMATCHED_ROUTE = "<unmatched>"
@@ -85,11 +83,6 @@ def configure_logging(level: str) -> None:
             logger.addHandler(handler)
         # gunicorn and pytest configure the root logger; do not print every line twice.
         logger.propagate = False
-
-
-def request_id() -> str:
-    """The current request's id (from a trusted proxy, or generated; core/envelope.py)."""
-    return request.environ.get(REQUEST_ID_KEY, "") if request else ""
 
 
 def new_request_id(offered: str, trust_proxy: bool) -> str:
